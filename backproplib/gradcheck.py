@@ -1,0 +1,135 @@
+"""Gradient checking: compare backprop's gradients with slopes measured by central differences.
+
+The numerical derivative of f at x along entry i (Lesson 04, eq. 4.1):
+
+    ∂f/∂xᵢ ≈ (f(x + h eᵢ) − f(x − h eᵢ)) / (2h)
+
+has an error of order h², so with h = 1e−5 in float64 a correct analytic gradient agrees to about
+1e−8 relative error or better. A wrong backward pass typically disagrees by 1e−2 or more.
+"""
+
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+
+from .activations import LeakyReLU, ReLU
+from .errors import as_float_array
+
+
+def numerical_gradient(f, x, h=1e-5):
+    """Central-difference gradient of the scalar function f() with respect to the array x.
+
+    f: a function of no arguments that reads x (x is perturbed in place, one entry at a time,
+       and every entry is restored to its exact original value afterwards).
+    x: array of any shape, float.   Returns: array of x's shape, ≈ ∂f/∂x.
+    """
+    grad = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        original = x[i]
+        x[i] = original + h
+        f_plus = f()
+        x[i] = original - h
+        f_minus = f()
+        x[i] = original  # restore: the next entry must see the unperturbed x
+        grad[i] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def relative_error(a, b, floor=1e-8):
+    """Largest elementwise relative error max |a − b| / max(|a| + |b|, floor)  (Lesson 04, eq. 4.2).
+
+    Scale-free: 1e−7 means "agrees to about 7 digits", whatever the size of the gradients.
+    The floor keeps entries where both are ~0 from dividing by zero.
+    """
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        raise ValueError(f"relative_error: shapes differ, {a.shape} vs {b.shape}.")
+    if a.size == 0:
+        return 0.0
+    return float(np.max(np.abs(a - b) / np.maximum(np.abs(a) + np.abs(b), floor)))
+
+
+@dataclass
+class GradCheckRow:
+    name: str
+    shape: tuple
+    max_relative_error: float
+    passed: bool
+
+
+class GradCheckReport:
+    """Per parameter tensor: its name, shape, max relative error and pass/fail.
+
+    ``report.passed`` is True when every tensor passed; printing the report shows a table.
+    """
+
+    def __init__(self, rows, tolerance, warnings_=()):
+        self.rows, self.tolerance, self.warnings = list(rows), tolerance, list(warnings_)
+
+    @property
+    def passed(self):
+        return all(r.passed for r in self.rows)
+
+    @property
+    def max_relative_error(self):
+        return max((r.max_relative_error for r in self.rows), default=0.0)
+
+    def __getitem__(self, name):
+        return next(r for r in self.rows if r.name == name)
+
+    def __str__(self):
+        lines = [f"{'parameter':<12}{'shape':<12}{'max rel. error':>15}  result",
+                 "-" * 48]
+        for r in self.rows:
+            shape = "x".join(map(str, r.shape))
+            verdict = "ok" if r.passed else "WRONG?"
+            lines.append(f"{r.name:<12}{shape:<12}{r.max_relative_error:>15.2e}  {verdict}")
+        lines.append("-" * 48)
+        summary = ("all gradients match" if self.passed else
+                   "some gradients do not match: look at the backward pass of the layers marked WRONG?")
+        lines.append(f"tolerance {self.tolerance:.0e}: {summary}")
+        lines.extend(f"note: {w}" for w in self.warnings)
+        return "\n".join(lines)
+
+    __repr__ = __str__
+
+
+def check_network_gradients(network, loss, X, Y, h=1e-5, tolerance=1e-7, check_input=False):
+    """Compare a network's backprop gradients with numerical ones on one batch.
+
+    network: a Network; loss: a Loss object; X: (N, D) batch; Y: its targets.
+    Returns a GradCheckReport (one row per parameter tensor, plus "input" if check_input).
+    Warns (and notes in the report) when the data or parameters are float32 — too imprecise for
+    a numerical gradient — or when a ReLU input lies within h of the kink at 0, where the
+    slope jumps and central differences can disagree with backprop through no fault of it.
+    """
+    X = as_float_array(X, "X")
+    notes = []
+    arrays = [X] + [p for _, p in network.parameters()]
+    if any(a.dtype != np.float64 for a in arrays):
+        notes.append("some arrays are not float64: numerical gradients need float64 "
+                     "(use X.astype(np.float64)); expect errors around 1e-3 in float32.")
+
+    def total_loss():
+        return loss.forward(network.forward(X), Y)
+
+    total_loss()
+    for layer in network.layers:
+        if isinstance(layer, (ReLU, LeakyReLU)) and np.any(np.abs(layer.Z) < 2 * h):
+            notes.append(f"{layer.name}: some inputs are within {2 * h:g} of the ReLU kink at 0, "
+                         f"where the slope jumps; a mismatch there is not a bug.")
+    network.zero_grad()
+    dX = network.backward(loss.backward())
+    analytic = [(name, g.copy()) for name, g in network.gradients()]
+    if check_input:
+        analytic.append(("input", dX))
+    targets = dict(network.parameters(), input=X)
+    rows = []
+    for name, grad in analytic:
+        numeric = numerical_gradient(total_loss, targets[name], h)
+        err = relative_error(grad, numeric)
+        rows.append(GradCheckRow(name, grad.shape, err, err <= tolerance))
+    for note in notes:
+        warnings.warn(note, stacklevel=2)
+    return GradCheckReport(rows, tolerance, notes)

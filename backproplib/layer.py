@@ -1,0 +1,66 @@
+"""The one contract every layer obeys.
+
+A layer is a function ``out = f(X)`` with (perhaps) parameters. Backpropagation needs two steps:
+
+* ``forward(X)`` computes ``out`` and **keeps what the backward step will need** (the cache);
+* ``backward(dout)`` takes the upstream gradient ``dout`` = ∂L/∂out and returns ``dX`` = ∂L/∂X.
+  If the layer has parameters it also **adds** their gradients into ``self.grads``
+  (``grads["W"] += ...``). Gradients accumulate until ``zero_grad()`` resets them, so that a
+  parameter used twice collects both contributions; the training loop zeroes them before
+  every backward pass.
+
+Naming rule used everywhere: ``dX`` always means ∂L/∂X, an array of the same shape as ``X``.
+"""
+
+import numpy as np
+
+from .errors import ShapeError
+
+
+class Layer:
+    """Base class: a layer with no parameters that passes its input through unchanged.
+
+    Attributes:
+        name:   a readable name ("dense1", "relu2"...); the network sets it.
+        params: dict name -> array, the trainable parameters (empty for activations).
+        grads:  dict name -> array of the same shape, ∂L/∂param, filled by ``backward``.
+    """
+
+    def __init__(self):
+        self.name = type(self).__name__.lower()
+        self.params = {}
+        self.grads = {}
+        self._out_shape = None  # shape of the last forward output, to check dout against
+
+    def forward(self, X):
+        """X: (N, ...) input batch.  Returns: out, the layer's output for the batch."""
+        raise NotImplementedError
+
+    def backward(self, dout):
+        """dout: ∂L/∂out, same shape as the last output.  Returns: dX, same shape as X."""
+        raise NotImplementedError
+
+    def zero_grad(self):
+        """Set every parameter gradient to zero (in place)."""
+        for g in self.grads.values():
+            g.fill(0.0)
+
+    def __call__(self, X):
+        return self.forward(X)
+
+    # -- helpers shared by the subclasses ---------------------------------------------------
+
+    def _check_dout(self, dout):
+        """Refuse a backward step before any forward step, or with a gradient of the wrong shape."""
+        if self._out_shape is None:
+            raise RuntimeError(
+                f"{self.name}: backward() was called before forward(). Run a forward pass on "
+                f"the batch first: backward() needs the values that forward() keeps."
+            )
+        dout = np.asarray(dout)
+        if dout.shape != self._out_shape:
+            raise ShapeError(
+                f"{self.name}: backward() expects dout of shape {self._out_shape} (the shape of "
+                f"the last forward output) but got {dout.shape}."
+            )
+        return dout

@@ -1,0 +1,38 @@
+"""Stochastic gradient descent, with optional momentum."""
+
+import numpy as np
+
+from .errors import ConfigError, check_positive
+
+
+class SGD:
+    """Gradient descent step on every parameter of a network (Lesson 06, eqs. 6.1–6.2).
+
+    Without momentum:  θ ← θ − η ∂L/∂θ.
+    With momentum μ:   v ← μ v − η ∂L/∂θ;   θ ← θ + v   (v starts at zero).
+    lr is η (> 0); momentum is μ, in [0, 1).
+    """
+
+    def __init__(self, lr=0.1, momentum=0.0):
+        self.lr = check_positive(lr, "learning rate")
+        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
+                or not 0.0 <= momentum < 1.0:
+            raise ConfigError(f"momentum must be a number in [0, 1), got {momentum!r}. "
+                              f"0 turns it off; 0.9 is a common choice.")
+        self.momentum = float(momentum)
+        self._velocity = {}  # id(parameter) -> v, same shape as the parameter
+
+    def step(self, network):
+        """Update every parameter of ``network`` in place from its current gradients."""
+        for layer in network.layers:
+            for name, theta in layer.params.items():
+                grad = layer.grads[name]
+                if self.momentum == 0.0:
+                    theta -= self.lr * grad
+                    continue
+                v = self._velocity.get(id(theta))
+                if v is None:
+                    v = self._velocity[id(theta)] = np.zeros_like(theta)
+                v *= self.momentum
+                v -= self.lr * grad
+                theta += v
