@@ -10,11 +10,18 @@ class SGD:
 
     Without momentum:  θ ← θ − η ∂L/∂θ.
     With momentum μ:   v ← μ v − η ∂L/∂θ;   θ ← θ + v   (v starts at zero).
-    lr is η (> 0); momentum is μ, in [0, 1).
+    With weight decay λ, the weights W (not the biases) are also pulled towards zero, as if the
+    loss had the extra term (λ/2)‖W‖²:  ∂L/∂W becomes ∂L/∂W + λ W   (Lesson 07, eq. 7.3).
+    lr is η (> 0); momentum is μ, in [0, 1); weight_decay is λ ≥ 0.
     """
 
-    def __init__(self, lr=0.1, momentum=0.0):
+    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0):
         self.lr = check_positive(lr, "learning rate")
+        if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) \
+                or not weight_decay >= 0:
+            raise ConfigError(f"weight_decay must be a number ≥ 0, got {weight_decay!r}. "
+                              f"0 turns it off; 1e-4 to 1e-2 are common choices.")
+        self.weight_decay = float(weight_decay)
         if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
                 or not 0.0 <= momentum < 1.0:
             raise ConfigError(f"momentum must be a number in [0, 1), got {momentum!r}. "
@@ -27,6 +34,8 @@ class SGD:
         for layer in network.layers:
             for name, theta in layer.params.items():
                 grad = layer.grads[name]
+                if self.weight_decay and name == "W":
+                    grad = grad + self.weight_decay * theta
                 if self.momentum == 0.0:
                     theta -= self.lr * grad
                     continue

@@ -71,18 +71,19 @@ def train_step(network, loss, X, Y, optimizer):
     Y_hat = network.forward(X)
     L = loss.forward(Y_hat, Y)
     network.zero_grad()
-    network.backward(loss.backward())
+    network.backward(loss.backward(), input_gradient=False)  # ∂L/∂X itself is not needed
     optimizer.step(network)
     return L
 
 
-def train(network, loss, X, Y, *, epochs=10, lr=0.1, momentum=0.0, optimizer=None,
-          batch_size=32, seed=0, validation=None, track_grad_norms=False, progress=False,
-          callback=None):
+def train(network, loss, X, Y, *, epochs=10, lr=0.1, momentum=0.0, weight_decay=0.0,
+          optimizer=None, batch_size=32, seed=0, validation=None, track_grad_norms=False,
+          progress=False, callback=None):
     """Train ``network`` on (X, Y) with mini-batch SGD and return a ``History``.
 
     X: (N, D) inputs; Y: targets in the form ``loss`` expects ((N,) labels, (N, K) values...).
-    epochs, batch_size: whole numbers ≥ 1.  lr, momentum: for SGD (ignored if ``optimizer`` given).
+    epochs, batch_size: whole numbers ≥ 1.
+    lr, momentum, weight_decay: for SGD (ignored if ``optimizer`` is given).
     seed: the shuffling order of every epoch comes from it (same seed, same run).
     validation: optional (X_val, Y_val), evaluated at the end of each epoch.
     track_grad_norms: record each layer's mean ‖dW‖ per epoch (History.grad_norms).
@@ -94,9 +95,14 @@ def train(network, loss, X, Y, *, epochs=10, lr=0.1, momentum=0.0, optimizer=Non
     """
     epochs = check_positive(epochs, "epochs", int)
     batch_size = check_positive(batch_size, "batch_size", int)
-    optimizer = optimizer or SGD(lr=lr, momentum=momentum)
+    optimizer = optimizer or SGD(lr=lr, momentum=momentum, weight_decay=weight_decay)
     X = as_float_array(X, "X")
     Y = np.asarray(Y)
+    for array, what in ((X, "X"), (Y, "Y")):
+        if array.dtype.kind == "f" and not np.all(np.isfinite(array)):
+            rows = np.unique(np.nonzero(~np.isfinite(array))[0])
+            raise ValueError(f"train: {what} contains NaN or infinite values (rows {rows[:5].tolist()}"
+                             f"{'...' if rows.size > 5 else ''}); remove or fill them before training.")
     if Y.shape[0] != X.shape[0]:
         raise ShapeError(f"train: X has {X.shape[0]} examples but Y has {Y.shape[0]}; they must "
                          f"have the same first dimension (one target per example).")
@@ -109,22 +115,11 @@ def train(network, loss, X, Y, *, epochs=10, lr=0.1, momentum=0.0, optimizer=Non
         bar = Progress(epochs, "training")
     try:
         for epoch in range(1, epochs + 1):
-            losses, norms = [], {}
-            for step, (Xb, Yb) in enumerate(iterate_minibatches(X, Y, batch_size, rng), start=1):
-                L = train_step(network, loss, Xb, Yb, optimizer)
-                if not np.isfinite(L):
-                    raise TrainingDivergedError(
-                        f"the loss became {L} at epoch {epoch}, step {step}: training diverged. "
-                        f"Try a smaller learning rate (now {getattr(optimizer, 'lr', lr)}), e.g. "
-                        f"ten times smaller, or standardise the inputs."
-                    )
-                losses.append(L)
-                if track_grad_norms:
-                    for name, value in network.grad_norms().items():
-                        norms[name] = norms.get(name, 0.0) + value
-            history.loss.append(float(np.mean(losses)))
+            mean_loss, norms = run_epoch(network, loss, X, Y, optimizer, batch_size, rng, epoch,
+                                         track_grad_norms)
+            history.loss.append(mean_loss)
             if track_grad_norms:
-                history.grad_norms.append({k: v / len(losses) for k, v in norms.items()})
+                history.grad_norms.append(norms)
             if classify:
                 history.accuracy.append(accuracy(network.forward(X), Y))
             if validation is not None:
@@ -134,10 +129,35 @@ def train(network, loss, X, Y, *, epochs=10, lr=0.1, momentum=0.0, optimizer=Non
                 if classify:
                     history.val_accuracy.append(accuracy(out, Yv))
             if bar:
-                bar.update(epoch, f"loss {history.loss[-1]:.4f}")
+                bar.update(epoch, f"loss {mean_loss:.4f}")
             if callback is not None and callback(epoch, history):
                 break
     finally:
         if bar:
             bar.close()
     return history
+
+
+def run_epoch(network, loss, X, Y, optimizer, batch_size, rng, epoch=1, track_grad_norms=False):
+    """One pass over the data in shuffled mini-batches.
+
+    Returns (mean batch loss, {layer: mean ‖dW‖ over the batches} or None).
+    Raises TrainingDivergedError, naming the epoch and step, if a batch loss is NaN or infinite.
+    """
+    losses, norms = [], {}
+    # numpy would warn at each overflow; instead a non-finite loss stops training with an
+    # error that says where it happened and what to try.
+    with np.errstate(over="ignore", invalid="ignore"):
+        for step, (Xb, Yb) in enumerate(iterate_minibatches(X, Y, batch_size, rng), start=1):
+            L = train_step(network, loss, Xb, Yb, optimizer)
+            if not np.isfinite(L):
+                raise TrainingDivergedError(
+                    f"the loss became {L} at epoch {epoch}, step {step}: training diverged. Try a "
+                    f"smaller learning rate (now {getattr(optimizer, 'lr', '?')}), e.g. ten times "
+                    f"smaller, or standardise the inputs.")
+            losses.append(L)
+            if track_grad_norms:
+                for name, value in network.grad_norms().items():
+                    norms[name] = norms.get(name, 0.0) + value
+    mean_norms = {k: v / len(losses) for k, v in norms.items()} if track_grad_norms else None
+    return float(np.mean(losses)), mean_norms
