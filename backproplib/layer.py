@@ -48,6 +48,9 @@ class Layer:
     def __call__(self, X):
         return self.forward(X)
 
+    def __repr__(self):
+        return f"{type(self).__name__}()"
+
     # -- helpers shared by the subclasses ---------------------------------------------------
 
     def _check_dout(self, dout):

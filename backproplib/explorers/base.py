@@ -78,8 +78,12 @@ class Explorer:
             return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
-        self.image.value = figure_to_png(self.figure)
+        self.image.value = self.render()
         self.readout.value = self.describe(self.result)
+
+    def render(self):
+        """The figure as PNG bytes for the image (``BlitExplorer`` redraws only what moves)."""
+        return figure_to_png(self.figure)
 
     def _repr_mimebundle_(self, **kwargs):
         return self.widget._repr_mimebundle_(**kwargs)

@@ -36,5 +36,7 @@ def figure_to_png(fig):
     import io
 
     buf = io.BytesIO()
-    fig.savefig(buf, format="png")
+    # print_png draws once (running the layout engine, if any); savefig would draw twice
+    # whenever the figure has a layout engine, even the placeholder left by "none".
+    fig.canvas.print_png(buf)
     return buf.getvalue()

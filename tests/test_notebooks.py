@@ -50,3 +50,31 @@ def test_lesson_has_objectives_time_summary_and_next_links(path):
     if exercise.exists():
         assert f"../exercises/{path.name}" in links, \
             f"{path.name}: the last cell must link to its exercise ../exercises/{path.name}"
+
+
+COMMITTED_WITH_OUTPUTS = LESSONS + sorted((ROOT / "solutions").glob("*.ipynb"))
+
+
+def code_cells(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    return [c for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+@pytest.mark.parametrize("path", COMMITTED_WITH_OUTPUTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_committed_notebook_was_run_top_to_bottom_without_errors(path):
+    cells = code_cells(path)
+    counts = [c["execution_count"] for c in cells]
+    assert all(n is not None for n in counts), f"{path.name}: some cells were never run"
+    assert counts == list(range(1, len(cells) + 1)), f"{path.name}: run it with Restart & Run All"
+    for i, cell in enumerate(cells):
+        errors = [o for o in cell["outputs"] if o["output_type"] == "error"]
+        assert not errors, f"{path.name}: code cell {i + 1} has a stored error"
+
+
+@pytest.mark.parametrize("path", COMMITTED_WITH_OUTPUTS, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_every_cell_whose_output_is_not_compared_says_why(path):
+    for i, cell in enumerate(code_cells(path)):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if {"nbval-ignore-output", "nbval-skip"} & set(tags):
+            reason = cell["metadata"].get("nbval-ignore-reason", "")
+            assert reason.strip(), f"{path.name}: code cell {i + 1} ignores its output without a reason"

@@ -1,0 +1,121 @@
+"""``backprop-course open`` (the default command): open the lessons in JupyterLab.
+
+JupyterLab runs with the same Python as this command (``python -m jupyter lab``), so the
+notebooks' kernel sees the same installed ``backproplib``, numpy and ipywidgets.
+
+The course folder is the one that holds ``lessons/`` (and ``exercises/``). It is found, in order:
+from ``--dir``, from the current directory (or one of its parents), or next to the installed
+package (an editable install from a clone of the repository).
+"""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+#: the first notebook a learner should see, relative to the course folder
+START_NOTEBOOK = "lessons/00_start_here.ipynb"
+
+
+class CourseNotFoundError(FileNotFoundError):
+    """No folder with the course's ``lessons/`` could be found."""
+
+
+def candidate_dirs(cwd=None, package_dir=None):
+    """The folders searched for ``lessons/``, in order: the current directory and its parents,
+    then the folder that contains the installed ``backproplib`` package."""
+    cwd = Path(cwd or Path.cwd()).resolve()
+    package_dir = Path(package_dir or Path(__file__).resolve().parents[1])
+    dirs = [cwd, *cwd.parents, package_dir.parent]
+    return list(dict.fromkeys(dirs))  # unique, order kept
+
+
+def find_course_dir(explicit=None, cwd=None, package_dir=None):
+    """Return the course folder (the one containing ``lessons/``).
+
+    explicit: a folder given with ``--dir`` — the course folder itself or its ``lessons/``.
+    Raises CourseNotFoundError naming every place it looked and what to do.
+    """
+    if explicit is not None:
+        path = Path(explicit).expanduser().resolve()
+        if (path / "lessons").is_dir():
+            return path
+        if path.name == "lessons" and path.is_dir():
+            return path.parent
+        if path.is_dir() and any(path.glob("*.ipynb")):
+            return path
+        raise CourseNotFoundError(
+            f"--dir {explicit}: no lessons found there (looked for {path / 'lessons'} and for "
+            f"notebooks in {path}). Give the folder of the course, the one that contains "
+            f"'lessons/'."
+        )
+    looked = candidate_dirs(cwd, package_dir)
+    for path in looked:
+        if (path / "lessons").is_dir():
+            return path
+    places = "\n  ".join(str(p / "lessons") for p in looked)
+    raise CourseNotFoundError(
+        f"Could not find the course's lessons/ folder. Looked in:\n  {places}\n"
+        f"Run the command from the course folder (a clone of the repository), or give it: "
+        f"backprop-course open --dir PATH/TO/COURSE"
+    )
+
+
+def build_lab_argv(course_dir, port=None, no_browser=False, python=None, as_root=None):
+    """The command line that starts JupyterLab on the course (pure: nothing is started).
+
+    course_dir: the folder containing lessons/ — JupyterLab's root, so exercises are reachable.
+    Returns: list of str, starting with ``python -m jupyter lab``.
+    """
+    course_dir = Path(course_dir)
+    python = python or sys.executable
+    as_root = (os.geteuid() == 0) if as_root is None else as_root
+    argv = [python, "-m", "jupyter", "lab", f"--ServerApp.root_dir={course_dir}"]
+    if (course_dir / START_NOTEBOOK).is_file():
+        argv.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")
+    elif (course_dir / "lessons").is_dir():
+        argv.append("--LabApp.default_url=/lab/tree/lessons")
+    if port is not None:
+        argv.append(f"--ServerApp.port={port}")
+    if no_browser:
+        argv.append("--no-browser")
+    if as_root:
+        argv.append("--allow-root")
+    return argv
+
+
+def register(subparsers):
+    parser = subparsers.add_parser(
+        "open", help="open the lessons in JupyterLab (the default command)",
+        description="Open the course in JupyterLab, using this Python environment's kernel.",
+    )
+    parser.add_argument("--dir", metavar="PATH",
+                        help="the course folder (containing lessons/); default: found from the "
+                             "current folder or the installed package")
+    parser.add_argument("--port", type=int, help="port for JupyterLab (default: JupyterLab's, 8888 "
+                                                 "or the next free one)")
+    parser.add_argument("--no-browser", action="store_true",
+                        help="start JupyterLab without opening a web browser (open the printed "
+                             "link yourself)")
+    parser.set_defaults(func=run)
+
+
+def run(args):
+    try:
+        course_dir = find_course_dir(args.dir)
+    except CourseNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    argv = build_lab_argv(course_dir, port=args.port, no_browser=args.no_browser)
+    print(f"Opening the course in JupyterLab: {course_dir}\n"
+          f"(stop it with Ctrl+C; if widgets show as text, run: backprop-course doctor)",
+          flush=True)
+    server, interrupted = subprocess.Popen(argv), False
+    while True:
+        try:
+            status = server.wait()
+            return 0 if interrupted else status  # stopped on purpose with Ctrl+C
+        except KeyboardInterrupt:
+            # JupyterLab received the Ctrl+C too: it asks to confirm, then shuts its kernels down
+            # itself. Keep waiting for it rather than leaving its kernels behind.
+            interrupted = True
