@@ -1,0 +1,130 @@
+"""Notice when an answer calls backproplib's own implementation of what it was asked to write.
+
+``LibraryGuard(names)`` wraps the named library functions (and the methods of named classes)
+so that, inside ``guard.watch(forbidden)``, a call of a forbidden one is recorded and refused
+with ``LibraryCallRefused``. Outside ``watch`` the wrappers just call the original, so the rest
+of a notebook runs as usual.
+
+The grader installs a guard in the grading kernel *before* the submission runs, so even a name
+imported at the top of the notebook (``from backproplib import sigmoid``) is the wrapped one.
+The notebook checks install one only while they call the learner's function; they also read the
+code (``codecheck``), which catches the usual ways of calling the library.
+"""
+
+import inspect
+import sys
+from contextlib import contextmanager
+
+import backproplib
+
+
+class LibraryCallRefused(Exception):
+    """Raised when a task's function calls a library object the task asks the learner to write."""
+
+
+def resolve(name):
+    """The backproplib object called ``name`` ("sigmoid", "Dense", "losses.softmax")."""
+    obj = backproplib
+    for part in name.split("."):
+        obj = getattr(obj, part)
+    return obj
+
+
+class LibraryGuard:
+    """Wrap backproplib objects by name; record and refuse calls of the forbidden ones in ``watch``."""
+
+    def __init__(self, names):
+        self.names = tuple(dict.fromkeys(names))
+        self.active = frozenset()
+        self.used = set()
+        self._patches = []  # (owner, attribute, original value or _MISSING)
+
+    # -- install / remove ---------------------------------------------------------------------
+
+    def install(self):
+        for name in self.names:
+            try:
+                target = resolve(name)
+            except AttributeError:
+                continue
+            if inspect.isclass(target):
+                self._wrap_class(target, name)
+            elif callable(target):
+                self._wrap_function(target, name)
+        return self
+
+    def remove(self):
+        for owner, attr, original in reversed(self._patches):
+            if original is _MISSING:
+                delattr(owner, attr)
+            else:
+                setattr(owner, attr, original)
+        self._patches.clear()
+
+    def _wrap_function(self, function, name):
+        wrapper = self._wrapper(function, name)
+        for module in _library_modules():
+            for attr, value in list(vars(module).items()):
+                if value is function:
+                    self._patch(module, attr, wrapper)
+
+    def _wrap_class(self, cls, name):
+        """Wrap every method the class has (its own and inherited), except dunder methods
+        other than __call__: creating an object (e.g. a Dense as a container) is allowed."""
+        done = set()
+        for klass in cls.__mro__[:-1]:
+            for attr, value in vars(klass).items():
+                if attr in done or (attr.startswith("__") and attr != "__call__"):
+                    continue
+                done.add(attr)
+                if isinstance(value, staticmethod):
+                    wrapped = staticmethod(self._wrapper(value.__func__, name))
+                elif inspect.isfunction(value):
+                    wrapped = self._wrapper(value, name)
+                else:
+                    continue
+                self._patch(cls, attr, wrapped)
+
+    def _patch(self, owner, attr, value):
+        self._patches.append((owner, attr, vars(owner).get(attr, _MISSING)))
+        setattr(owner, attr, value)
+
+    def _wrapper(self, original, name):
+        guard = self
+
+        def guarded(*args, **kwargs):
+            if name in guard.active:
+                guard.used.add(name)
+                raise LibraryCallRefused(
+                    f"backproplib's {name} is switched off while this task is checked: "
+                    f"the task asks you to write it yourself.")
+            return original(*args, **kwargs)
+
+        for attr in ("__name__", "__qualname__", "__doc__", "__module__"):
+            setattr(guarded, attr, getattr(original, attr, None))
+        return guarded
+
+    # -- watching one task --------------------------------------------------------------------
+
+    @contextmanager
+    def watch(self, forbidden):
+        """Inside: calls of the ``forbidden`` names are refused; yields the set of those called."""
+        self.active, self.used = frozenset(forbidden), set()
+        try:
+            yield self.used
+        finally:
+            self.active = frozenset()
+
+
+class _Missing:
+    pass
+
+
+_MISSING = _Missing()
+
+
+def _library_modules():
+    """backproplib and its loaded submodules, except the checks (which hold the references)."""
+    return [m for n, m in list(sys.modules.items())
+            if m is not None and (n == "backproplib" or n.startswith("backproplib."))
+            and not n.startswith("backproplib.checks")]

@@ -1,0 +1,158 @@
+"""Grade one submission: read it, run it in a kernel, judge every task in this process.
+
+The score comes only from the grader's own judgement: the kernel returns raw outcomes of the
+student's functions on tests drawn from a seed the notebook cannot see in advance (derived
+from the file's bytes, so grading the same file again draws the same tests), and
+``backproplib.checks.judge`` compares them with references computed here. Before running
+anything, the code is read (``codecheck``) for calls of backproplib's own implementations.
+"""
+
+import hashlib
+import json
+import os
+import tempfile
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from ..checks import codecheck, exercise_module, exercise_numbers
+from ..checks.judge import judge, library_result, result
+from ..checks.runner import Outcome
+from .grading_data import DecodeError, decode, encode
+from .grading_io import SubmissionError, exercise_of, read_submission
+from .grading_run import TaskPlan, run_submission
+
+
+@dataclass
+class GradeOptions:
+    """timeout: seconds per cell; memory_mb: per notebook; exercise: force "NN"; seed: changes
+    the secret tests (the same seed gives the same gradebook)."""
+    timeout: float = 60.0
+    memory_mb: int = 1024
+    exercise: str | None = None
+    seed: int = 0
+    kernel_name: str = "python3"
+
+
+@dataclass
+class SubmissionResult:
+    """The grade of one notebook. ``error`` is set (and ``tasks`` empty) when it could not be
+    graded at all; ``problems`` are notes about running it."""
+    name: str
+    exercise: str | None = None
+    title: str = ""
+    tasks: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def total(self):
+        return sum(t.points for t in self.tasks)
+
+    @property
+    def max_total(self):
+        return sum(t.max_points for t in self.tasks)
+
+
+def grade_submission(path, options=None, name=None):
+    """Grade the notebook at ``path``; never raises for a bad submission (see ``error``)."""
+    options = options or GradeOptions()
+    out = SubmissionResult(name or Path(path).name)
+    try:
+        sub = read_submission(path)
+        out.exercise = exercise_of(sub, exercise_numbers(), options.exercise)
+        module = exercise_module(out.exercise)
+    except (SubmissionError, ValueError) as exc:
+        out.error = str(exc)
+        return out
+    out.title = module.TITLE
+    tasks = module.TASKS
+    code = sub.code_cells
+    sources = [src for _, src in code]
+    static = {t.id: codecheck.library_uses(sources, t.function, t.forbidden, t.forbidden_other)
+              for t in tasks}
+    base = _secret_seed(sub.data, options.seed)
+    cases = {t.id: t.cases(np.random.default_rng([base, zlib.crc32(t.id.encode())]))
+             for t in tasks}
+    with tempfile.TemporaryDirectory(prefix="backprop-grade-") as tmp:
+        workdir = os.path.join(tmp, "work")  # the kernel's folder; the test files live beside
+        os.mkdir(workdir)
+        plans = [_plan(t, cases[t.id], tmp, i) for i, t in enumerate(tasks) if not static[t.id]]
+        guarded = sorted({name for t in tasks for name in t.forbidden})
+        execution = run_submission(code, plans, workdir, options.timeout, options.memory_mb,
+                                   guarded, options.kernel_name)
+    records = execution.records
+    out.problems = [p.replace(tmp, "<tmp>") for p in execution.problems]
+    earlier = {}
+    for number, task in enumerate(tasks, start=1):
+        if static[task.id]:
+            res = library_result(task, number, static[task.id], how="uses")
+        elif task.id in execution.task_problems:
+            res = result(task, number, "not graded",
+                         reason=execution.task_problems[task.id].replace(tmp, "<tmp>"))
+        else:
+            res = _judge_record(task, number, records.get(task.id), cases[task.id], code,
+                                execution.cell_errors, earlier)
+        earlier[task.id] = res
+        out.tasks.append(res)
+    return out
+
+
+def _judge_record(task, number, record, cases, code, cell_errors, earlier):
+    fn = f"`{task.function}`"
+    status = record.get("status") if record else None
+    if status == "missing":
+        return result(task, number, "not found", reason=_missing(task, code, cell_errors))
+    if status == "not callable":
+        return result(task, number, "not found", reason=(
+            f"{fn} is a {record.get('detail', 'value')}, not a function: did another cell "
+            f"reuse the name?"))
+    try:
+        if status != "ok" or len(record["outcomes"]) != len(cases):
+            raise DecodeError("incomplete")
+        outcomes = [_outcome(o) for o in record["outcomes"]]
+    except (DecodeError, KeyError, TypeError, ValueError):
+        return result(task, number, "not graded", reason=(
+            f"the grader got no usable results from {fn} (did the notebook change Python "
+            f"itself, e.g. json or numpy?)"))
+    return judge(task, number, cases, outcomes, earlier)
+
+
+def _outcome(data):
+    error = data["error"]
+    if error is not None:
+        if not (isinstance(error, list) and len(error) == 2 and all(isinstance(e, str) for e in error)):
+            raise DecodeError("bad error")
+        error = (error[0][:100], error[1][:300])
+    return Outcome(value=decode(data["value"]), error=error,
+                   modified=tuple(str(m) for m in data["modified"]),
+                   library=tuple(str(m) for m in data["library"]))
+
+
+def _missing(task, code, cell_errors):
+    fn = f"`{task.function}`"
+    index = codecheck.defining_cell([src for _, src in code], task.function)
+    if index is None:
+        return (f"function {fn} not found: did you rename or delete it? The grader looks for "
+                f"`def {task.function}(...)` with exactly this name")
+    number = code[index][0]
+    if number in cell_errors:
+        return f"function {fn} was not defined: its cell {number} failed ({cell_errors[number]})"
+    return f"function {fn} was not defined when the notebook finished running"
+
+
+def _plan(task, cases, tmp, index):
+    inputs = os.path.join(tmp, f"task{index}.in.json")
+    with open(inputs, "w", encoding="utf-8") as f:
+        json.dump([{"args": encode(tuple(c.args)), "label": c.label, "strict": c.strict}
+                   for c in cases], f)
+    return TaskPlan(task.id, task.function, tuple(task.forbidden), tuple(task.args), inputs,
+                    os.path.join(tmp, f"task{index}.out.json"))
+
+
+def _secret_seed(data, seed):
+    """A seed the notebook cannot know in advance: it depends on the notebook's own bytes."""
+    digest = hashlib.sha256(b"backprop-course grader\0" + str(seed).encode() + b"\0" + data)
+    return int.from_bytes(digest.digest()[:8], "little")
