@@ -234,9 +234,10 @@ def explain_factor(task, case, arr, exp):
     return f"{sign}your result is the expected one times {c:.4g}: a wrong constant factor"
 
 
-def close(task, a, b):
+def close(task, a, b, equal_nan=False):
     a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=task.rtol, atol=task.atol))
+    return a.shape == b.shape and bool(np.allclose(a, b, rtol=task.rtol, atol=task.atol,
+                                                   equal_nan=equal_nan))
 
 
 def as_numbers(value):
@@ -263,7 +264,7 @@ def _same_one(task, value, wrong):
         return False
     if ref.ndim == 0 and arr.size == 1:
         arr = arr.reshape(())
-    return close(task, arr, ref)
+    return close(task, arr, ref, equal_nan=True)  # a mistake that gives NaN is still that mistake
 
 
 def _aligned(what, arr, exp):

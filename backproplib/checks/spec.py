@@ -15,7 +15,8 @@ import numpy as np
 class Case:
     """One test of a task: the arguments the student's function is called with.
 
-    args:   the positional arguments (arrays, numbers, strings), in the order of ``Task.args``.
+    args:   the positional arguments (arrays and numbers: they reach the grading kernel as
+            JSON), in the order of ``Task.args``.
             The function gets a fresh copy, so it cannot spoil the next test.
     label:  a few words shown to the student, e.g. "large |z| (±1000)". ``Task.partial`` refers
             to tests by their label.
