@@ -82,14 +82,18 @@ class Dense(Layer):
         self._out_shape = Z.shape
         return Z
 
-    def backward(self, dZ):
+    def backward(self, dZ, input_gradient=True):
         """dZ: (N, M) = ∂L/∂Z.  Returns dX (N, D); adds dW (D, M) and db (M,) into self.grads.
 
         Lesson 03, eqs. 3.8–3.10:  dW = Xᵀ dZ,   db = Σₙ dZₙ (sum over the batch),   dX = dZ Wᵀ.
+        input_gradient=False skips dX and returns None: the first layer of a network being
+        trained needs only dW and db (nothing uses ∂L/∂data), and dX costs as much as dW.
         """
         dZ = self._check_dout(dZ)
         self.grads["W"] += self.X.T @ dZ
         self.grads["b"] += dZ.sum(axis=0)
+        if not input_gradient:
+            return None
         return dZ @ self.W.T
 
     def __repr__(self):

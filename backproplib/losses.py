@@ -33,9 +33,12 @@ def log_softmax(Z):
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
 
-def one_hot(y, num_classes):
-    """y: (N,) integer labels in 0..num_classes−1.  Returns: (N, num_classes) of 0.0 and 1.0."""
-    y = check_class_labels(y, num_classes, "one_hot")
+def one_hot(y, num_classes, where="one_hot"):
+    """y: (N,) integer labels in 0..num_classes−1.  Returns: (N, num_classes) of 0.0 and 1.0.
+
+    ``where`` names the caller in the error raised for labels out of range.
+    """
+    y = check_class_labels(y, num_classes, where)
     Y = np.zeros((y.shape[0], num_classes))
     Y[np.arange(y.shape[0]), y] = 1.0
     return Y
@@ -137,11 +140,12 @@ class SoftmaxCrossEntropy(Loss):
 
     def forward(self, Z, y):
         Z, Y = _classification_pair(Z, y, "SoftmaxCrossEntropy")
-        self._cache = (Z, Y)
-        return float(-np.sum(Y * log_softmax(Z)) / Z.shape[0])
+        log_P = log_softmax(Z)
+        self._cache = (np.exp(log_P), Y)  # P = softmax(Z), kept for the backward step
+        return float(-np.sum(Y * log_P) / Z.shape[0])
 
-    def _backward(self, Z, Y):
-        return (softmax(Z) - Y) / Z.shape[0]
+    def _backward(self, P, Y):
+        return (P - Y) / P.shape[0]
 
 
 # -- checks of predictions and targets -----------------------------------------------------------
@@ -183,7 +187,7 @@ def _classification_pair(Z, y, where):
     if y_arr.ndim != 1 or y_arr.shape[0] != N:
         raise ShapeError(f"{where}: expected {N} integer labels of shape ({N},) for logits of shape "
                          f"{Z.shape}, got labels of shape {y_arr.shape}.")
-    return Z, one_hot(check_class_labels(y_arr, K, where), K)
+    return Z, one_hot(y_arr, K, where)
 
 
 def _match_targets(Y_hat, Y, where):

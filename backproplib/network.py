@@ -31,14 +31,19 @@ class Network:
             X = layer.forward(X)
         return X
 
-    def backward(self, dout):
+    def backward(self, dout, input_gradient=True):
         """dout: (N, K) = ∂L/∂output.  Returns dX, (N, D). Adds each layer's parameter gradients.
 
         Lesson 03, eq. 3.11: the gradient flows through the layers in reverse order.
+        input_gradient=False (what training uses) lets a first Dense layer skip its dX, which
+        nothing needs, and returns None.
         """
-        for layer in reversed(self.layers):
+        for layer in reversed(self.layers[1:]):
             dout = layer.backward(dout)
-        return dout
+        first = self.layers[0]
+        if not input_gradient and isinstance(first, Dense):
+            return first.backward(dout, input_gradient=False)
+        return first.backward(dout)
 
     def predict(self, X):
         """X: (N, D).  Returns the network's output (N, K) (same as forward)."""
