@@ -12,13 +12,11 @@ import numpy as np
 
 from ..activations import sigmoid as _sigmoid
 from .spec import Case, Mistake, Task
+from .spec import normal as _normal
 
 TITLE = "The forward pass"
 NOTEBOOK = "01_forward_pass"
 
-
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
 
 
 # -- 1. a neuron ---------------------------------------------------------------------------------

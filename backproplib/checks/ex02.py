@@ -18,6 +18,7 @@ from ..losses import mse_gradient as _mse_gradient
 from ..losses import one_hot as _one_hot
 from ..losses import softmax as _softmax
 from .spec import Case, Mistake, Task
+from .spec import normal as _normal
 
 TITLE = "Measuring the error"
 NOTEBOOK = "02_error_calculation"
@@ -27,9 +28,6 @@ def _sizes(A, *_):
     N, K = A.shape
     return {"N·K": N * K, "N": N, "K": K}
 
-
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
 
 
 # -- 1. and 2. mean squared error and its gradient -------------------------------------------------

@@ -13,19 +13,14 @@ The functions the learner writes (Lesson 03); N examples, D inputs, M units:
 import numpy as np
 
 from ..activations import sigmoid as _sigmoid
+from ..activations import sigmoid_derivative as _dsigmoid
 from .spec import Case, Mistake, Task
+from .spec import normal as _normal
 
 TITLE = "The backward pass"
 NOTEBOOK = "03_backward_pass"
 
 
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
-
-
-def _dsigmoid(Z):
-    s = _sigmoid(Z)
-    return s * (1.0 - s)
 
 
 # -- 1. the backward pass of a dense layer -------------------------------------------------------

@@ -18,6 +18,7 @@ import numpy as np
 from ..gradcheck import numerical_gradient as _numerical_gradient
 from ..gradcheck import relative_error as _relative_error
 from .spec import Case, Mistake, Task
+from .spec import normal as _normal
 
 TITLE = "Gradient checking"
 NOTEBOOK = "04_gradient_checking"
@@ -25,9 +26,6 @@ NOTEBOOK = "04_gradient_checking"
 #: a gradient whose relative error to the numerical one is below this passes the check
 TOLERANCE = 1e-6
 
-
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
 
 
 # -- 1. the numerical gradient -------------------------------------------------------------------

@@ -16,19 +16,14 @@ The functions the learner writes (Lesson 05):
 import numpy as np
 
 from ..activations import sigmoid as _sigmoid
+from ..activations import sigmoid_derivative as _dsigmoid
 from .spec import Case, Mistake, Task
+from .spec import normal as _normal
 
 TITLE = "Vanishing gradients"
 NOTEBOOK = "05_vanishing_gradients"
 
 
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
-
-
-def _dsigmoid(z):
-    s = _sigmoid(z)
-    return s * (1.0 - s)
 
 
 # -- 1. a chain of sigmoid units -----------------------------------------------------------------

@@ -20,13 +20,11 @@ import numpy as np
 
 from ..datasets import load_digits, standardize, train_test_split
 from .spec import Case, Mistake, Task
+from .spec import normal as _normal
 
 TITLE = "Training with SGD"
 NOTEBOOK = "06_sgd_training"
 
-
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
 
 
 # -- 1. one step of gradient descent -------------------------------------------------------------

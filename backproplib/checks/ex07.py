@@ -25,15 +25,13 @@ from ..losses import SoftmaxCrossEntropy
 from ..network import mlp
 from ..training import train
 from .spec import Case, Mistake, Task
+from .spec import normal as _normal
 
 TITLE = "Generalisation"
 NOTEBOOK = "07_generalisation"
 
 MOMENTUM, BATCH_SIZE = 0.9, 16
 
-
-def _normal(rng, *shape, scale=1.0):
-    return scale * rng.standard_normal(shape)
 
 
 # -- 1. a validation split -----------------------------------------------------------------------
