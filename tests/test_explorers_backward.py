@@ -146,6 +146,36 @@ def test_step_explorer_with_a_saturated_tanh_is_finite_and_says_so(w1):
     assert "saturated" in e.readout.value
 
 
+def pixels(png):
+    """The RGBA pixels (H, W, 4) of PNG bytes, as ints."""
+    from PIL import Image
+    import io
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
+
+
+def test_step_explorer_redraws_only_changed_nodes_and_matches_a_full_render():
+    ex, reference = BackwardStepExplorer(), BackwardStepExplorer()
+    drawn = []
+    draw_artist = ex.figure.draw_artist
+    ex.figure.draw_artist = lambda artist: (drawn.append(artist), draw_artist(artist))
+    boxes = {id(part[1]): i for i, part in enumerate(ex.parts)}  # overlay -> node index
+    for name, value, changed in [("step", 1, 2), ("step", 4, 4), ("w1", 1.5, None),
+                                 ("step", 12, 9), ("w1", -6.0, None), ("step", 0, 13),
+                                 ("w1", 6.0, None), ("step", 5, 6), ("step", 4, 2)]:
+        drawn.clear()
+        before = ex.image.value
+        ex.controls[name].value = reference.controls[name].value = value
+        assert ex.image.value != before
+        redrawn = {boxes[id(a)] for a in drawn if id(a) in boxes}
+        if changed is not None:   # a step changes the state of the nodes it passes, no others
+            assert len(redrawn) == changed, (name, value)
+        else:   # w1 changes every forward value left of the loss: at least those nodes
+            labels = [ex.result.nodes[i].label for i in redrawn]
+            assert {"w1", "w1·x1", "s", "z", "a", "e", "L"} <= set(labels), labels
+        fast, full = pixels(ex.image.value), pixels(reference.full_render())
+        assert np.mean(np.abs(fast - full).max(axis=2) > 2) < 1e-4, (name, value)
+
+
 def test_backward_step_state_refuses_a_step_out_of_range():
     with pytest.raises(ValueError, match="between 0 and 12"):
         backward_step_state(13, 0.5)

@@ -108,7 +108,7 @@ def test_neuron_readout_matches_the_formula():
 
 
 def test_fast_redraw_gives_the_same_picture_as_a_full_render():
-    from backproplib.explorers.blit import rgba_to_png
+    from backproplib.explorers.style import canvas_to_png as rgba_to_png
     from PIL import Image
     import io
     ex = NeuronExplorer()
@@ -123,6 +123,35 @@ def test_fast_redraw_gives_the_same_picture_as_a_full_render():
             artist.set_animated(True)
         differ = np.abs(fast.astype(int) - full.astype(int)).max(axis=2) > 2
         assert differ.mean() < 1e-3, name   # a few edge pixels where a tick meets the image
+
+
+def test_each_kept_still_picture_matches_a_full_render_when_the_activation_comes_back():
+    # every activation once (a new still picture each), then back to the first ones: the kept
+    # pictures must still be right, compared with a second explorer rendered the ordinary way
+    ex, reference = NeuronExplorer(), NeuronExplorer()
+    for name, value in [("activation", "tanh"), ("activation", "relu"), ("w1", 4.0),
+                        ("activation", "identity"), ("activation", "sigmoid"), ("b", -3.0),
+                        ("activation", "tanh"), ("activation", "relu"), ("w2", 2.5)]:
+        before = ex.image.value
+        ex.controls[name].value = reference.controls[name].value = value
+        assert ex.image.value != before
+        fast, full = pixels(ex.image.value), pixels(reference.full_render())
+        assert np.mean(np.abs(fast - full).max(axis=2) > 2) < 1e-3, (name, value)
+    assert len(ex._stills) >= 4   # one still picture per activation and range seen
+
+
+def test_png_of_a_canvas_holds_exactly_its_pixels():
+    from backproplib.explorers.style import canvas_to_png
+    ex = NeuronExplorer()
+    canvas = ex.figure.canvas
+    assert np.array_equal(pixels(canvas_to_png(canvas)), np.asarray(canvas.buffer_rgba()))
+
+
+def pixels(png):
+    """The RGBA pixels (H, W, 4) of PNG bytes, as ints."""
+    from PIL import Image
+    import io
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
 
 
 def test_one_slider_step_changes_the_picture():
@@ -268,6 +297,20 @@ def test_moving_an_input_changes_the_diagram():
     ex.controls["x1"].value = ex.controls["x1"].value + ex.controls["x1"].step
     assert ex.image.value != before
     assert ex.result.output[0] != out_before
+
+
+def test_diagram_fast_redraw_matches_a_full_render():
+    # the edges are drawn once per preset, the nodes on every redraw; a second explorer
+    # rendered the ordinary way must show the same picture after every change
+    ex, reference = NetworkDiagramExplorer(), NetworkDiagramExplorer()
+    for name, value in [("x1", 2.0), ("preset", "random (seed 1)"), ("activation", "tanh"),
+                        ("x2", 3.0), ("preset", "lesson example"), ("x1", -3.0),
+                        ("preset", "random (seed 1)")]:
+        before = ex.image.value
+        ex.controls[name].value = reference.controls[name].value = value
+        assert ex.image.value != before
+        fast, full = pixels(ex.image.value), pixels(reference.full_render())
+        assert np.mean(np.abs(fast - full).max(axis=2) > 2) < 1e-4, (name, value)
 
 
 def test_diagram_extremes_stay_finite_without_warnings(diagram):

@@ -246,8 +246,10 @@ class BackwardStepExplorer(BlitExplorer):
         self.layout = layout_graph(neuron_loss_graph(self.w1_start, **self.neuron))
         self.artists = draw_graph(ax, self.layout, show_grad=False)  # boxes, label and data
         self.states = add_state_artists(ax, self.layout)              # what each step changes
-        self.moving = [a for s in self.states for a in s]
-        self.shown_w1 = self.w1_start
+        # one part per node: its label and data (they change with w1), then its state on top;
+        # a step changes a few nodes, so only those few are drawn again (see blit.py)
+        self.parts = [(drawn.text, *state) for drawn, state in zip(self.artists, self.states)]
+        self.shown = [None] * len(self.layout.nodes)   # (state, grad) each node shows
 
     def compute(self, step, w1):
         return backward_step_state(step, w1, **self.neuron)
@@ -255,15 +257,14 @@ class BackwardStepExplorer(BlitExplorer):
     def draw(self, r):
         n = len(r.nodes)
         grads = {id(s.node): s.grad for s in r.steps}
-        w1 = next(node.data for node in r.nodes if node.label == "w1")
-        if w1 != self.shown_w1:  # new forward values: the still picture must be drawn again
-            for node, artist in zip(r.nodes, self.artists):
-                artist.text.set_text(node_text(node, show_grad=False))
-            self.shown_w1, self._background = w1, None
-        for i, (node, artists) in enumerate(zip(r.nodes, self.states)):
+        for i, (node, drawn, artists) in enumerate(zip(r.nodes, self.artists, self.states)):
+            drawn.text.set_text(node_text(node, show_grad=False))  # the same text: not redrawn
             position = n - 1 - i  # the node's step: steps run in reverse topological order
             state = "done" if position < r.step else "current" if position == r.step else "pending"
-            set_node_state(artists, state, grads[id(node)])
+            grad = None if state == "pending" else grads[id(node)]  # a pending grad shows "?"
+            if self.shown[i] != (state, grad):  # set only what changed (see blit.py)
+                self.shown[i] = (state, grad)
+                set_node_state(artists, state, grad)
 
     def describe(self, r):
         name = r.current.node.label

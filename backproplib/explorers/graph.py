@@ -151,8 +151,8 @@ class StateArtists(NamedTuple):
 def add_state_artists(ax, layout, fontsize=8):
     """For a graph drawn with ``draw_graph(..., show_grad=False)``: one StateArtists per node.
 
-    The box and its label/data text stay as drawn; ``set_node_state`` changes only these
-    artists, so an explorer can redraw just them ("blitting").
+    The box stays as drawn; ``set_node_state`` changes only these artists (and an explorer may
+    change the label/data text), so an explorer can redraw just them ("blitting").
     """
     states = []
     for x, y in layout.positions:

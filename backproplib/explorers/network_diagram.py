@@ -136,7 +136,8 @@ def edge_style(w, max_width=7.0):
 class NetworkDiagramExplorer(BlitExplorer):
     """Choose an input (x1, x2) and a set of weights; see every value of the forward pass.
 
-    The column titles are drawn once; edges, nodes and their numbers on every redraw.
+    The column titles, edges and weights are drawn once per set of weights; the nodes and their
+    numbers on every redraw.
     """
 
     def __init__(self, x1=1.0, x2=-0.5, preset="lesson example", activation="sigmoid"):
@@ -206,8 +207,9 @@ class NetworkDiagramExplorer(BlitExplorer):
         for column, title in zip(self.positions, titles):
             ax.text(column[0, 0], top, title, ha="center", va="bottom", fontsize=10)
         ax.set_xlim(-0.5, self.positions[-1][0, 0] + 0.6)
-        self.moving = [artist for group in (self.edges, self.edge_labels, self.nodes,
-                                            self.node_values, self.node_notes)
+        # the edges and their weights change only with the preset: they are part of the still
+        # picture, kept for each preset (the "frame", see blit.py); the nodes move
+        self.moving = [artist for group in (self.nodes, self.node_values, self.node_notes)
                        for column in group for artist in column]
         ax.set_ylim(-1.9, top + 0.6)
 
@@ -215,6 +217,7 @@ class NetworkDiagramExplorer(BlitExplorer):
         return diagram_state(self.network(preset, activation), np.array([x1, x2]))
 
     def draw(self, s):
+        self.frame = tuple(w for W, _ in s.weights for w in W.ravel())  # the weights drawn
         for l, (W, b) in enumerate(s.weights):
             for k, (line, label) in enumerate(zip(self.edges[l], self.edge_labels[l])):
                 w = W[k // W.shape[1], k % W.shape[1]]

@@ -138,7 +138,8 @@ class NeuronExplorer(BlitExplorer):
     """Move w1, w2 and b of a two-input neuron and watch its output over the input plane.
 
     Only the image, the line, the markers and the curve are redrawn on a slider step; the axes,
-    colour bar and labels are drawn again only when the activation or a range changes.
+    colour bar and labels are drawn again only when the activation or a range changes (and
+    only the first time: the still picture of each setting is kept).
     """
 
     def __init__(self, w1=1.0, w2=-0.5, b=0.0, activation="sigmoid", point=(1.0, 0.5),
@@ -166,6 +167,9 @@ class NeuronExplorer(BlitExplorer):
     def setup_figure(self, fig):
         e = self.extent
         self.ax_plane, self.ax_curve = fig.subplots(1, 2, width_ratios=[1.15, 1])
+        # room between the colour bar and the curve for the wider tick labels of tanh and
+        # ReLU: the layout is fixed at the first render (sigmoid)
+        fig.get_layout_engine().set(wspace=0.1)
         ax = self.ax_plane
         self.im = ax.imshow(np.zeros((2, 2)), origin="lower", extent=(-e, e, -e, e),
                             cmap=SEQUENTIAL_CMAP, vmin=0, vmax=1, interpolation="nearest")
@@ -196,7 +200,6 @@ class NeuronExplorer(BlitExplorer):
         # drawn on every redraw, in this order: the image, then what lies on top of it
         self.moving = [self.im, *self.ax_plane.spines.values(), self.line, self.marker,
                        self.legend, self.curve, self.curve_point]
-        self._frame = None
 
     def compute(self, w1, w2, b, activation):
         return neuron_state(w1, w2, b, activation, self.point, self.extent, self.resolution)
@@ -206,11 +209,11 @@ class NeuronExplorer(BlitExplorer):
         self.line.set_data(*(s.line if s.line is not None else ([], [])))
         self.curve.set_data(s.curve_z, s.curve_a)
         self.curve_point.set_data([s.z], [s.a])
-        # the still parts: set them, and render them again, only when they change
+        # the still parts (colour bar, curve axes): set them only when they change; each such
+        # "frame" is rendered once and kept (see blit.py)
         frame = (s.activation, output_range(s.activation, s.A), s.curve_z[-1])
-        if frame != self._frame:
-            self._frame = frame
-            self._background = None
+        if frame != self.frame:
+            self.frame = frame
             self.im.set_cmap(SEQUENTIAL_CMAP if s.activation in NON_NEGATIVE else DIVERGING_CMAP)
             self.im.set_clim(*frame[1])
             lo, hi = float(s.curve_a.min()), float(s.curve_a.max())
