@@ -223,3 +223,14 @@ def test_report_marks_failures_with_fixes_and_exit_status(monkeypatch, capsys):
     monkeypatch.setattr(doctor, "gather_checks", lambda course_dir=None: checks[:1])
     assert doctor.run(types.SimpleNamespace(dir=None)) == 0
     assert "All 1 checks passed" in capsys.readouterr().out
+
+
+def test_the_course_runs_as_a_module_too():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-m", "backproplib.course", "--help"], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0
+    for command in ("open", "doctor", "generate-exercises", "grade"):
+        assert command in out.stdout
