@@ -7,7 +7,7 @@ exercise notebook and checks that a check's feedback is drawn. Browser console e
 widgets or the course fail the test. Screenshots go to test-artifacts/browser/.
 
 Chromium is Debian's (``apt-get install chromium``); Playwright never downloads a browser.
-Without it the test is skipped, unless BACKPROP_REQUIRE_BROWSER=1 (set by .ci/run), where it
+Without it the test is skipped, unless BACKPROP_REQUIRE_BROWSER=1 (set by .ci/run) or CI=true, where it
 fails. BACKPROP_BROWSER_COURSE_DIR serves another course folder (e.g. draft notebooks).
 """
 
@@ -28,7 +28,8 @@ LESSON_NOTEBOOK = "lessons/01_forward_pass.ipynb"
 EXERCISE_NOTEBOOK = "exercises/01_forward_pass.ipynb"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 
-REQUIRE_BROWSER = os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1"
+REQUIRE_BROWSER = (os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1"
+                   or os.environ.get("CI", "").lower() == "true")
 INSTALL_HINT = ("install Debian's Chromium: sudo apt-get install chromium "
                 "(and the test tools: python3 -m pip install -e \".[test]\")")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
