@@ -8,7 +8,6 @@ without kernels.
 
 import csv
 import json
-import os
 import runpy
 import subprocess
 import sys
