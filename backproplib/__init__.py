@@ -6,19 +6,59 @@ interactive explorers (``backproplib.explorers``) load matplotlib and ipywidgets
 Naming rule: ``dX`` always means ∂L/∂X, the gradient of the loss with respect to X.
 """
 
-from .activations import (ACTIVATIONS, Identity, LeakyReLU, ReLU, Sigmoid, Tanh, identity,
-                          identity_derivative, leaky_relu, leaky_relu_derivative, relu,
-                          relu_derivative, sigmoid, sigmoid_derivative, tanh, tanh_derivative)
+from .activations import (
+                          ACTIVATIONS,
+                          Identity,
+                          LeakyReLU,
+                          ReLU,
+                          Sigmoid,
+                          Tanh,
+                          identity,
+                          identity_derivative,
+                          leaky_relu,
+                          leaky_relu_derivative,
+                          relu,
+                          relu_derivative,
+                          sigmoid,
+                          sigmoid_derivative,
+                          tanh,
+                          tanh_derivative,
+)
+from .datasets import (
+                          Standardizer,
+                          load_digits,
+                          load_xor,
+                          make_circles,
+                          make_moons,
+                          make_regression_curve,
+                          make_spirals,
+                          regression_curve_truth,
+                          standardize,
+                          train_test_split,
+)
 from .dense import Dense, init_weights
-from .datasets import (Standardizer, load_digits, load_xor, make_circles, make_moons,
-                       make_regression_curve, make_spirals, regression_curve_truth, standardize,
-                       train_test_split)
-from .errors import (BackpropError, ConfigError, InputTypeError, LabelError, ShapeError,
-                     TrainingDivergedError)
+from .errors import (
+                          BackpropError,
+                          ConfigError,
+                          InputTypeError,
+                          LabelError,
+                          ShapeError,
+                          TrainingDivergedError,
+)
 from .gradcheck import check_network_gradients, numerical_gradient, relative_error
 from .layer import Layer
-from .losses import (MSE, BinaryCrossEntropy, SoftmaxCrossEntropy, binary_cross_entropy,
-                     cross_entropy, log_softmax, mse, mse_gradient, one_hot, softmax)
+from .losses import (
+                          MSE,
+                          BinaryCrossEntropy,
+                          SoftmaxCrossEntropy,
+                          binary_cross_entropy,
+                          cross_entropy,
+                          log_softmax,
+                          mse,
+                          mse_gradient,
+                          one_hot,
+                          softmax,
+)
 from .network import Network, mlp
 from .optim import SGD
 from .training import History, accuracy, iterate_minibatches, train, train_step

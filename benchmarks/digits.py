@@ -10,8 +10,15 @@ Time: the ``train`` call alone (it also evaluates the training accuracy after ea
 import statistics
 import time
 
-from backproplib import SoftmaxCrossEntropy, accuracy, load_digits, mlp, standardize, train
-from backproplib import train_test_split
+from backproplib import (
+    SoftmaxCrossEntropy,
+    accuracy,
+    load_digits,
+    mlp,
+    standardize,
+    train,
+    train_test_split,
+)
 
 from .timing import Row
 

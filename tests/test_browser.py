@@ -18,7 +18,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
 
 REPO = Path(__file__).resolve().parents[1]

@@ -5,18 +5,28 @@ import gzip
 import hashlib
 import subprocess
 import sys
-import tomllib
 from importlib import resources
 from pathlib import Path
 
 import numpy as np
 import pytest
+import tomllib
 
 import backproplib
 from backproplib import datasets
-from backproplib.datasets import (Standardizer, load_digits, load_xor, make_circles, make_moons,
-                                  make_regression_curve, make_spirals, one_hot,
-                                  regression_curve_truth, standardize, train_test_split)
+from backproplib.datasets import (
+    Standardizer,
+    load_digits,
+    load_xor,
+    make_circles,
+    make_moons,
+    make_regression_curve,
+    make_spirals,
+    one_hot,
+    regression_curve_truth,
+    standardize,
+    train_test_split,
+)
 from backproplib.errors import ConfigError, InputTypeError, ShapeError
 
 REPO = Path(__file__).resolve().parents[1]

@@ -15,15 +15,29 @@ import nbformat
 import numpy as np
 import pytest
 
-from backproplib.checks import (codecheck, evaluate, exercise_module, exercise_numbers, get_task,
-                                summary, tasks)
+from backproplib.checks import (
+    codecheck,
+    evaluate,
+    exercise_module,
+    exercise_numbers,
+    get_task,
+    summary,
+    tasks,
+)
 from backproplib.checks.feedback import format_feedback
 from backproplib.checks.guard import LibraryCallRefused, LibraryGuard
 from backproplib.checks.runner import run_case
 from backproplib.checks.spec import Case
 from backproplib.course import cli
-from backproplib.course.exercises import (BEGIN, END, MarkerError, exercise_text, generate,
-                                          make_exercise, strip_solutions)
+from backproplib.course.exercises import (
+    BEGIN,
+    END,
+    MarkerError,
+    exercise_text,
+    generate,
+    make_exercise,
+    strip_solutions,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))

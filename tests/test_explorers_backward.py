@@ -5,9 +5,17 @@ import math
 import numpy as np
 import pytest
 
-from backproplib.explorers.backward import (NEURON_EXAMPLE, NUDGE_EXAMPLE, BackwardStepExplorer,
-                                            NudgeExplorer, backward_step_state, local_rule,
-                                            neuron_loss_graph, nudge, step_formula)
+from backproplib.explorers.backward import (
+    NEURON_EXAMPLE,
+    NUDGE_EXAMPLE,
+    BackwardStepExplorer,
+    NudgeExplorer,
+    backward_step_state,
+    local_rule,
+    neuron_loss_graph,
+    nudge,
+    step_formula,
+)
 from backproplib.explorers.graph import draw_graph, layout_graph
 from backproplib.explorers.style import new_figure
 from backproplib.scalar import Value, topological_order
@@ -148,8 +156,9 @@ def test_step_explorer_with_a_saturated_tanh_is_finite_and_says_so(w1):
 
 def pixels(png):
     """The RGBA pixels (H, W, 4) of PNG bytes, as ints."""
-    from PIL import Image
     import io
+
+    from PIL import Image
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
 
 

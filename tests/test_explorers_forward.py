@@ -11,12 +11,26 @@ import numpy as np
 import pytest
 
 from backproplib import Network
-from backproplib.explorers.network_diagram import (EXAMPLE_WEIGHTS, PRESETS, NetworkDiagramExplorer,
-                                                   diagram_columns, diagram_state, edge_style,
-                                                   example_network, forward_trace,
-                                                   network_diagram_layout, preset_weights)
-from backproplib.explorers.neuron import (NeuronExplorer, decision_line, neuron_output,
-                                          neuron_output_grid, neuron_state, output_range)
+from backproplib.explorers.network_diagram import (
+    EXAMPLE_WEIGHTS,
+    PRESETS,
+    NetworkDiagramExplorer,
+    diagram_columns,
+    diagram_state,
+    edge_style,
+    example_network,
+    forward_trace,
+    network_diagram_layout,
+    preset_weights,
+)
+from backproplib.explorers.neuron import (
+    NeuronExplorer,
+    decision_line,
+    neuron_output,
+    neuron_output_grid,
+    neuron_state,
+    output_range,
+)
 
 ACTIVATIONS = ["sigmoid", "tanh", "relu", "leaky_relu", "identity"]
 
@@ -108,9 +122,11 @@ def test_neuron_readout_matches_the_formula():
 
 
 def test_fast_redraw_gives_the_same_picture_as_a_full_render():
-    from backproplib.explorers.style import canvas_to_png as rgba_to_png
-    from PIL import Image
     import io
+
+    from PIL import Image
+
+    from backproplib.explorers.style import canvas_to_png as rgba_to_png
     ex = NeuronExplorer()
     for name, value in [("w1", 2.0), ("b", -1.5), ("activation", "relu"), ("w2", 3.0)]:
         ex.controls[name].value = value
@@ -149,8 +165,9 @@ def test_png_of_a_canvas_holds_exactly_its_pixels():
 
 def pixels(png):
     """The RGBA pixels (H, W, 4) of PNG bytes, as ints."""
-    from PIL import Image
     import io
+
+    from PIL import Image
     return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"), dtype=int)
 
 

@@ -8,9 +8,15 @@ from PIL import Image
 
 from backproplib import cross_entropy, mse, numerical_gradient, softmax
 from backproplib.errors import ConfigError, ShapeError
-from backproplib.explorers.loss import (LogitExplorer, LossExplorer, LossLandscapeExplorer,
-                                        linear_model_loss_and_grad, mse_landscape, mse_readout,
-                                        softmax_ce_readout)
+from backproplib.explorers.loss import (
+    LogitExplorer,
+    LossExplorer,
+    LossLandscapeExplorer,
+    linear_model_loss_and_grad,
+    mse_landscape,
+    mse_readout,
+    softmax_ce_readout,
+)
 from backproplib.explorers.loss_landscape import best_fit, landscape_readout, line_data
 from backproplib.explorers.style import figure_to_png
 

@@ -11,8 +11,7 @@ import pytest
 from backproplib import MSE, Dense, Network, Tanh
 from backproplib.errors import InputTypeError
 from backproplib.gradcheck import relative_error
-from backproplib.scalar import (Value, backward_steps, grad_array, topological_order,
-                                value_array)
+from backproplib.scalar import Value, backward_steps, grad_array, topological_order, value_array
 
 UNARY = ["neg", "exp", "log", "tanh", "sigmoid", "relu", "pow"]
 BINARY = ["+", "-", "*", "/", "radd", "rsub", "rmul", "rdiv"]

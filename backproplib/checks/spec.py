@@ -5,8 +5,8 @@ docstring (``backproplib/checks/__init__.py``) shows how to write one.
 """
 
 import zlib
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 

@@ -18,8 +18,14 @@ import numpy as np
 
 from ..scalar import Value, backward_steps, topological_order
 from .blit import BlitExplorer
-from .graph import (add_state_artists, draw_graph, format_number, layout_graph, node_text,
-                    set_node_state)
+from .graph import (
+    add_state_artists,
+    draw_graph,
+    format_number,
+    layout_graph,
+    node_text,
+    set_node_state,
+)
 from .style import BLACK, BLUE, ORANGE, VERMILLION
 
 #: the fixed numbers of the one-weight example L(w) = (tanh(w·x + b) − y)²

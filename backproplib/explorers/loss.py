@@ -16,8 +16,13 @@ import numpy as np
 from ..errors import ConfigError
 from ..losses import cross_entropy, mse, mse_gradient, softmax
 from .blit import BlitExplorer
-from .loss_landscape import (LossLandscapeExplorer, landscape_readout, line_data,  # noqa: F401
-                             linear_model_loss_and_grad, mse_landscape)
+from .loss_landscape import (  # noqa: F401
+    LossLandscapeExplorer,
+    landscape_readout,
+    line_data,
+    linear_model_loss_and_grad,
+    mse_landscape,
+)
 from .style import BLACK, BLUE, GREEN, ORANGE, PALETTE, VERMILLION
 
 #: above this cross-entropy (p_true < e^−10 ≈ 4.5e−5) the readout calls the model confidently wrong

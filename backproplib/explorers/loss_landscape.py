@@ -19,7 +19,6 @@ from ..losses import mse, mse_gradient
 from .blit import BlitExplorer
 from .style import BLACK, BLUE, ORANGE, SEQUENTIAL_CMAP, VERMILLION
 
-
 # -- pure functions ---------------------------------------------------------------------------
 
 def line_data(n=12, seed=0):
