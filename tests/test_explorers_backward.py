@@ -17,7 +17,7 @@ from backproplib.explorers.backward import (
     step_formula,
 )
 from backproplib.explorers.graph import draw_graph, layout_graph
-from backproplib.explorers.style import new_figure
+from backproplib.explorers.render import new_figure
 from backproplib.scalar import Value, topological_order
 
 PNG = b"\x89PNG"
@@ -95,10 +95,12 @@ def reference_grads(w1):
 def test_step_k_shows_the_kth_node_in_reverse_topological_order_with_its_full_grad(w1):
     e = BackwardStepExplorer(w1=w1)
     expected = reference_grads(w1)
-    assert e.controls["step"].max == len(expected) - 1 == 12
+    # the slider counts from 1, as the readout's "Step k of n" does
+    assert (e.controls["step"].min, e.controls["step"].max) == (1, len(expected)) == (1, 13)
     for k, (label, grad) in enumerate(expected):
-        e.controls["step"].value = k
+        e.controls["step"].value = k + 1
         r = e.result
+        assert f"Step {k + 1} of {len(expected)}" in e.readout.value
         assert r.current.node.label == label
         assert r.current.grad == pytest.approx(grad, rel=1e-14)
         assert f"∂L/∂{label}</" in e.readout.value.replace(" is now", "</")
@@ -114,7 +116,7 @@ def test_step_k_shows_the_kth_node_in_reverse_topological_order_with_its_full_gr
 def test_the_readout_shows_local_derivative_and_chain_rule_product():
     e = BackwardStepExplorer(w1=-0.5)
     labels = [lab for lab, _ in reference_grads(-0.5)]
-    e.controls["step"].value = labels.index("z")
+    e.controls["step"].value = labels.index("z") + 1
     r = e.result
     a = 1.0 - math.tanh(-0.5 * 2.0 + 0.8 * -1.0 + 0.3) ** 2  # tanh'(z)
     (term,) = r.current.terms
@@ -127,16 +129,16 @@ def test_the_readout_shows_local_derivative_and_chain_rule_product():
 def test_buttons_move_the_step_and_stop_at_the_ends():
     e = BackwardStepExplorer()
     e.buttons["previous"].click()
-    assert e.controls["step"].value == 0
+    assert e.controls["step"].value == 1 and e.result.step == 0
     e.buttons["next"].click()
     e.buttons["next"].click()
-    assert e.controls["step"].value == 2 and e.result.step == 2
+    assert e.controls["step"].value == 3 and e.result.step == 2
     e.controls["step"].value = e.controls["step"].max
     image = e.image.value
     e.buttons["next"].click()
     assert e.controls["step"].value == e.controls["step"].max and e.image.value == image
     e.buttons["previous"].click()
-    assert e.result.step == e.controls["step"].max - 1 and e.image.value != image
+    assert e.result.step == e.controls["step"].max - 2 and e.image.value != image
 
 
 @pytest.mark.parametrize("w1", [-6.0, 6.0])
@@ -146,7 +148,7 @@ def test_step_explorer_with_a_saturated_tanh_is_finite_and_says_so(w1):
     e.controls["w1"].value = w1
     assert e.image.value != before  # the forward values in the boxes were redrawn
     assert f"data {w1:.4f}" in e.artists[[n.label for n in e.result.nodes].index("w1")].text.get_text()
-    e.controls["step"].value = 12
+    e.controls["step"].value = 13
     assert e.error is None and bytes(e.image.value).startswith(PNG)
     assert all(np.isfinite(s.grad) for s in e.result.steps)
     w1_grad = next(s.grad for s in e.result.steps if s.node.label == "w1")
@@ -167,10 +169,10 @@ def test_step_explorer_redraws_only_changed_nodes_and_matches_a_full_render():
     drawn = []
     draw_artist = ex.figure.draw_artist
     ex.figure.draw_artist = lambda artist: (drawn.append(artist), draw_artist(artist))
-    boxes = {id(part[1]): i for i, part in enumerate(ex.parts)}  # overlay -> node index
-    for name, value, changed in [("step", 1, 2), ("step", 4, 4), ("w1", 1.5, None),
-                                 ("step", 12, 9), ("w1", -6.0, None), ("step", 0, 13),
-                                 ("w1", 6.0, None), ("step", 5, 6), ("step", 4, 2)]:
+    boxes = {id(part[0]): i for i, part in enumerate(ex.parts)}  # overlay -> node index
+    for name, value, changed in [("step", 2, 2), ("step", 5, 4), ("w1", 1.5, None),
+                                 ("step", 13, 9), ("w1", -6.0, None), ("step", 1, 13),
+                                 ("w1", 6.0, None), ("step", 6, 6), ("step", 5, 2)]:
         drawn.clear()
         before = ex.image.value
         ex.controls[name].value = reference.controls[name].value = value

@@ -126,7 +126,7 @@ def test_fast_redraw_gives_the_same_picture_as_a_full_render():
 
     from PIL import Image
 
-    from backproplib.explorers.style import canvas_to_png as rgba_to_png
+    from backproplib.explorers.render import canvas_to_png as rgba_to_png
     ex = NeuronExplorer()
     for name, value in [("w1", 2.0), ("b", -1.5), ("activation", "relu"), ("w2", 3.0)]:
         ex.controls[name].value = value
@@ -157,7 +157,7 @@ def test_each_kept_still_picture_matches_a_full_render_when_the_activation_comes
 
 
 def test_png_of_a_canvas_holds_exactly_its_pixels():
-    from backproplib.explorers.style import canvas_to_png
+    from backproplib.explorers.render import canvas_to_png
     ex = NeuronExplorer()
     canvas = ex.figure.canvas
     assert np.array_equal(pixels(canvas_to_png(canvas)), np.asarray(canvas.buffer_rgba()))

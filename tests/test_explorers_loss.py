@@ -18,7 +18,7 @@ from backproplib.explorers.loss import (
     softmax_ce_readout,
 )
 from backproplib.explorers.loss_landscape import best_fit, landscape_readout, line_data
-from backproplib.explorers.style import figure_to_png
+from backproplib.explorers.render import figure_to_png
 
 
 def central_difference(f, x, h=1e-6):

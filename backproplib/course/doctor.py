@@ -217,7 +217,7 @@ def make_slider():
 
 
 def make_png_plot():
-    from ..explorers.style import figure_to_png, new_figure
+    from ..explorers.render import figure_to_png, new_figure
     fig = new_figure(2, 2)
     fig.add_subplot().plot([0, 1], [0, 1])
     return figure_to_png(fig)

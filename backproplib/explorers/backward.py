@@ -17,6 +17,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..scalar import Value, backward_steps, topological_order
+from .base import panel
 from .blit import BlitExplorer
 from .graph import (
     add_state_artists,
@@ -26,7 +27,7 @@ from .graph import (
     node_text,
     set_node_state,
 )
-from .style import BLACK, BLUE, ORANGE, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 #: the fixed numbers of the one-weight example L(w) = (tanh(w·x + b) − y)²
 NUDGE_EXAMPLE = dict(x=1.0, b=0.3, y=0.6)
@@ -104,7 +105,7 @@ class NudgeExplorer(BlitExplorer):
         (self.predicted,) = ax.plot([], [], "^", color=ORANGE, ms=7, mec=BLACK,
                                     label="predicted L(w)+(dL/dw)Δw")
         ax.set(xlabel="weight w", ylabel="loss L(w)", ylim=(-0.25, 2.9), xlim=(-6.5, 6.5))
-        ax.legend(fontsize=7, loc="upper right")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="upper right")
         ax = self.ax_error
         (self.dL_line,) = ax.plot([], [], color=BLUE, lw=2, label="|ΔL|, the change")
         (self.err_line,) = ax.plot([], [], color=VERMILLION, ls="--", lw=2,
@@ -115,7 +116,7 @@ class NudgeExplorer(BlitExplorer):
                xlim=(1e-6, 1.0), ylim=(self.FLOOR / 10, 1e2))
         ax.set_yticks([1e-20, 1e-16, 1e-12, 1e-8, 1e-4, 1e0])
         ax.minorticks_off()
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower right")
         # the curve L(w) and everything else stay; only these move (drawn by BlitExplorer)
         self.moving = [self.tangent, self.point, self.nudged, self.predicted, self.dL_line,
                        self.err_line, self.dL_mark, self.err_mark]
@@ -224,11 +225,13 @@ def step_formula(current):
 class BackwardStepExplorer(BlitExplorer):
     """Walk the backward pass of a neuron's graph one node at a time (slider or buttons)."""
 
-    def __init__(self, w1=-0.5, step=0, neuron=None):
+    def __init__(self, w1=-0.5, step=1, neuron=None):
+        """step: the step shown first, counted from 1 (the loss itself) like the slider."""
         self.neuron = dict(NEURON_EXAMPLE if neuron is None else neuron)
         n = len(topological_order(neuron_loss_graph(w1, **self.neuron)))
         controls = {
-            "step": widgets.IntSlider(value=step, min=0, max=n - 1, description="step"),
+            # counted from 1, as the readout says "Step k of n"
+            "step": widgets.IntSlider(value=step, min=1, max=n, description="step"),
             "w1": widgets.FloatSlider(value=w1, min=-6.0, max=6.0, step=0.1, description="w1"),
         }
         self.w1_start = w1
@@ -238,9 +241,9 @@ class BackwardStepExplorer(BlitExplorer):
                         "next": widgets.Button(description="Next ▶")}
         self.buttons["previous"].on_click(lambda _: self.move(-1))
         self.buttons["next"].on_click(lambda _: self.move(+1))
-        panel = widgets.VBox([widgets.HBox(list(self.buttons.values())), *self.controls.values()])
-        self.widget.children = (*self.widget.children[:-2],
-                                widgets.HBox([panel, self.readout]), self.image)
+        controls = [widgets.HBox(list(self.buttons.values())), *self.controls.values()]
+        self.widget.children = (*self.widget.children[:-2], panel(controls, self.readout),
+                                self.image)
 
     def move(self, by):
         """Go ``by`` steps forward (or back), staying within the first and the last step."""
@@ -252,13 +255,19 @@ class BackwardStepExplorer(BlitExplorer):
         self.layout = layout_graph(neuron_loss_graph(self.w1_start, **self.neuron))
         self.artists = draw_graph(ax, self.layout, show_grad=False)  # boxes, label and data
         self.states = add_state_artists(ax, self.layout)              # what each step changes
-        # one part per node: its label and data (they change with w1), then its state on top;
+        # one part per node: its state (overlay), label and data (they change with w1), grad;
         # a step changes a few nodes, so only those few are drawn again (see blit.py)
-        self.parts = [(drawn.text, *state) for drawn, state in zip(self.artists, self.states)]
+        # a pending node's numbers on a white ground, so its hatching never crosses them
+        for drawn, state in zip(self.artists, self.states):
+            for text in (drawn.text, state.grad):
+                text.set_bbox(dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
+                                   alpha=0.9))
+        self.parts = [(state.overlay, drawn.text, state.grad)
+                      for drawn, state in zip(self.artists, self.states)]
         self.shown = [None] * len(self.layout.nodes)   # (state, grad) each node shows
 
     def compute(self, step, w1):
-        return backward_step_state(step, w1, **self.neuron)
+        return backward_step_state(step - 1, w1, **self.neuron)   # the slider counts from 1
 
     def draw(self, r):
         n = len(r.nodes)
@@ -271,6 +280,8 @@ class BackwardStepExplorer(BlitExplorer):
             if self.shown[i] != (state, grad):  # set only what changed (see blit.py)
                 self.shown[i] = (state, grad)
                 set_node_state(artists, state, grad)
+                for text in (drawn.text, artists.grad):   # a white ground under hatching only
+                    text.get_bbox_patch().set_visible(state == "pending")
 
     def describe(self, r):
         name = r.current.node.label

@@ -11,14 +11,29 @@ A subclass provides
 ``ipywidgets.Image`` and the description into an ``ipywidgets.HTML``. The last result is kept in
 ``explorer.result`` so tests can set ``explorer.controls["w"].value`` and check the numbers.
 If a setting makes the numbers overflow, the readout says so instead of raising.
+
+What every explorer gets without writing anything for it:
+* a picture sharp on HiDPI screens, never stretched (``render.py``);
+* a layout that wraps: the controls keep their width, the readout moves below them when the
+  window is narrow;
+* a text alternative: the image's accessible name (its ``title``) is the readout in words;
+* a saved still picture: displaying an explorer also offers an HTML picture of its first state
+  with a line saying to run the cell, which is what a notebook shows wherever the live widget
+  cannot be drawn (untrusted notebook, exported page, repository viewer).
 """
 
 import html
+import re
 
 import ipywidgets as widgets
 import numpy as np
 
-from .style import figure_to_png, new_figure
+from .render import css_size, figure_to_png, image_layout, new_figure, still_html, still_png
+
+#: the width a control keeps when the window is narrow (its description, slider and value)
+CONTROL_WIDTH = "22em"
+#: the readout takes the rest of the row, but wraps below the controls when narrower than this
+READOUT_MIN_WIDTH = "18em"
 
 
 class Explorer:
@@ -26,17 +41,19 @@ class Explorer:
 
     def __init__(self, controls, width=6.0, height=4.0, title=""):
         self.controls = dict(controls)
+        self.title = title
         self.figure = new_figure(width, height)
-        self.image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.readout = widgets.HTML()
+        self.image = widgets.Image(format="png", layout=image_layout(self.figure))
+        self.readout = widgets.HTML(layout=widgets.Layout(flex="1 1 24em",
+                                                          min_width=READOUT_MIN_WIDTH))
         self.result = None
         self.error = None
         self.setup_figure(self.figure)
+        for control in self.controls.values():
+            fit_control(control)
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
-        self.widget = widgets.VBox(header + [
-            widgets.HBox([widgets.VBox(list(self.controls.values())), self.readout]),
-            self.image,
-        ])
+        self.widget = widgets.VBox(header + [panel(list(self.controls.values()), self.readout),
+                                             self.image])
         self.widget.add_class("backprop-explorer")
         for control in self.controls.values():
             control.observe(self.update, names="value")
@@ -44,6 +61,7 @@ class Explorer:
         # The first render placed the axes; keep that layout so later renders skip the
         # layout engine (about half the time of a redraw).
         self.figure.set_layout_engine("none")
+        self.first_picture = None   # still PNG of the first state, made when first displayed
 
     # -- to be provided by subclasses ---------------------------------------------------------
 
@@ -58,6 +76,10 @@ class Explorer:
 
     def describe(self, result):
         return ""
+
+    def describe_in_words(self, result):
+        """The text alternative of the picture: by default the readout without its markup."""
+        return plain_text(self.describe(result))
 
     # -- the wiring ---------------------------------------------------------------------------
 
@@ -75,15 +97,56 @@ class Explorer:
         if self.error is not None:
             self.readout.value = (f"<span style='color:#D55E00'>⚠ These settings cannot be "
                                   f"computed: {html.escape(self.error)}</span>")
+            self.image.tooltip = plain_text(self.readout.value)
             return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
         self.image.value = self.render()
         self.readout.value = self.describe(self.result)
+        self.image.tooltip = self.alt_text()
 
     def render(self):
         """The figure as PNG bytes for the image (``BlitExplorer`` redraws only what moves)."""
         return figure_to_png(self.figure)
 
+    def alt_text(self):
+        """'Picture: …' followed by the readout in words (the image's accessible name)."""
+        words = self.describe_in_words(self.result) if self.result is not None else ""
+        return f"Picture of the explorer {self.title or type(self).__name__}: {words}".strip()
+
     def _repr_mimebundle_(self, **kwargs):
-        return self.widget._repr_mimebundle_(**kwargs)
+        """The live widget, plus a still picture of the first state for wherever the widget
+        cannot be drawn (HTML and plain text; the widget is preferred where it can be)."""
+        data = self.widget._repr_mimebundle_(**kwargs)
+        if self.first_picture is None:
+            self.first_picture = (still_png(self.figure.canvas), self.alt_text())
+        png, alt = self.first_picture
+        data["text/html"] = still_html(png, css_size(self.figure)[0], self.title, alt)
+        data["text/plain"] = (f"{self.title or type(self).__name__} (an explorer): run this cell "
+                              f"to make it move.")
+        return data, {"backprop": {"explorer": type(self).__name__}}
+
+
+def fit_control(control):
+    """Give a control room for its whole description and value, whatever the window width."""
+    if getattr(control, "description", ""):
+        control.style.description_width = "initial"
+    if control.layout.width is None:
+        control.layout.width = CONTROL_WIDTH
+    control.layout.min_width = control.layout.min_width or CONTROL_WIDTH
+
+
+def panel(controls, readout):
+    """Controls in a column, the readout beside them, wrapping below when the row is narrow."""
+    column = widgets.VBox(controls, layout=widgets.Layout(flex="0 0 auto", margin="0 1em 0 0"))
+    return widgets.Box([column, readout], layout=widgets.Layout(flex_flow="row wrap",
+                                                                align_items="flex-start"))
+
+
+def plain_text(markup):
+    """HTML as one line of words: tags dropped (a row break becomes "; "), entities decoded."""
+    text = re.sub(r"<br\s*/?>|</?(p|tr|div|li|pre)\b[^>]*>|\n", "; ", markup)
+    text = re.sub(r"</t[dh]>", " ", text)
+    text = html.unescape(re.sub(r"<[^>]+>", "", text))
+    text = re.sub(r"\s+", " ", text)
+    return re.sub(r"(\s*;\s*)+", "; ", text).strip(" ;")

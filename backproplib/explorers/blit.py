@@ -21,7 +21,7 @@ import numpy as np
 from matplotlib.transforms import Bbox
 
 from .base import Explorer
-from .style import canvas_to_png, figure_to_png
+from .render import canvas_to_png, figure_to_png
 
 #: how many still pictures (one per frame) to keep
 KEEP_FRAMES = 8

@@ -13,7 +13,7 @@ from typing import NamedTuple
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from ..scalar import topological_order
-from .style import BLACK, ORANGE, SKY
+from .style import BLACK, MIN_FONT_SIZE, ORANGE, SKY
 
 #: how the operations are shown in their circles
 OP_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "sigmoid": "σ"}
@@ -91,7 +91,7 @@ class NodeArtists(NamedTuple):
     op: object            # matplotlib Text of the operation's mark, None for a leaf
 
 
-def draw_graph(ax, layout, show_grad=True, fontsize=8):
+def draw_graph(ax, layout, show_grad=True, fontsize=MIN_FONT_SIZE):
     """Draw ``layout`` (from ``layout_graph``) on ``ax``; returns one NodeArtists per node.
 
     Value boxes show label, data and grad; each operation is a small rounded mark on the left
@@ -124,7 +124,7 @@ def draw_graph(ax, layout, show_grad=True, fontsize=8):
                                      color=BLACK, linewidth=0.8, zorder=1, shrinkA=0, shrinkB=9))
         if uses > 1:
             ax.text((start[0] + end[0]) / 2, (start[1] + end[1]) / 2 + 0.12, f"used ×{uses}",
-                    ha="center", fontsize=fontsize - 1, zorder=4)
+                    ha="center", fontsize=fontsize, zorder=4)
     xs = [x for x, _ in layout.positions]
     ys = [y for _, y in layout.positions]
     ax.set_xlim(min(xs) - BOX_WIDTH / 2 - 0.05, max(xs) + BOX_WIDTH / 2 + 0.05)
@@ -148,7 +148,7 @@ class StateArtists(NamedTuple):
     grad: object              # matplotlib Text under the label and data: "grad ..." or "grad ?"
 
 
-def add_state_artists(ax, layout, fontsize=8):
+def add_state_artists(ax, layout, fontsize=MIN_FONT_SIZE):
     """For a graph drawn with ``draw_graph(..., show_grad=False)``: one StateArtists per node.
 
     The box stays as drawn; ``set_node_state`` changes only these artists (and an explorer may
@@ -156,8 +156,9 @@ def add_state_artists(ax, layout, fontsize=8):
     """
     states = []
     for x, y in layout.positions:
+        # above the box (zorder 3), below its texts (4 and 6): hatching never covers a number
         overlay = FancyBboxPatch((x - BOX_WIDTH / 2, y - BOX_HEIGHT / 2), BOX_WIDTH, BOX_HEIGHT,
-                                 boxstyle="round,pad=0.02", zorder=5)
+                                 boxstyle="round,pad=0.02", zorder=3.5)
         ax.add_patch(overlay)
         grad = ax.text(x, y - 0.02, "", ha="center", va="top", fontsize=fontsize, zorder=6)
         states.append(StateArtists(overlay, grad))

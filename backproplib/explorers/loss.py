@@ -23,7 +23,7 @@ from .loss_landscape import (  # noqa: F401
     linear_model_loss_and_grad,
     mse_landscape,
 )
-from .style import BLACK, BLUE, GREEN, ORANGE, PALETTE, VERMILLION
+from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, PALETTE, VERMILLION
 
 #: above this cross-entropy (p_true < e^−10 ≈ 4.5e−5) the readout calls the model confidently wrong
 CONFIDENTLY_WRONG = 10.0
@@ -101,7 +101,7 @@ class LossExplorer(BlitExplorer):
         self.arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0),
                                  arrowprops=dict(arrowstyle="->", color=ORANGE, lw=2.5))
         ax.set(xlim=self.RANGE, ylim=(-6, 90), xlabel="prediction ŷ", ylabel="loss L")
-        ax.legend(loc="upper center", fontsize=8, ncol=2)
+        ax.legend(loc="upper center", fontsize=MIN_FONT_SIZE, ncol=2)
         ax.grid(alpha=0.3)
         self.moving = [self.curve, self.tangent, self.point, self.target_mark, self.arrow]
 
@@ -162,12 +162,12 @@ class LogitExplorer(BlitExplorer):
         colours = PALETTE[:self.K]
         self.prob_bars = ax_p.bar(classes, np.zeros(self.K), color=colours, edgecolor=BLACK)
         self.grad_bars = ax_g.bar(classes, np.zeros(self.K), color=colours, edgecolor=BLACK)
-        ax_p.set(ylim=(0, 1.05), ylabel="probability p_k = softmax(z)_k",
+        ax_p.set(ylim=(0, 1.05), ylabel="probability pₖ = softmax(z)ₖ",
                  title="softmax probabilities", yticks=[0, 0.5, 1])
-        ax_g.set(ylim=(-1.05, 1.05), ylabel="∂L/∂z_k = p_k − y_k",
+        ax_g.set(ylim=(-1.05, 1.05), ylabel="∂L/∂zₖ = pₖ − yₖ",
                  title="gradient (hatched: true class)", yticks=[-1, -0.5, 0, 0.5, 1])
         ax_g.axhline(0, color=BLACK, lw=0.8)
-        self.prob_text = [ax_p.text(k, 0, "", ha="center", va="bottom", fontsize=8)
+        self.prob_text = [ax_p.text(k, 0, "", ha="center", va="bottom", fontsize=MIN_FONT_SIZE)
                           for k in classes]
         self.axes = (ax_p, ax_g)
         for ax in self.axes:

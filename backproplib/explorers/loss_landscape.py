@@ -17,7 +17,7 @@ from matplotlib.colors import LogNorm
 from ..errors import ShapeError, as_float_array
 from ..losses import mse, mse_gradient
 from .blit import BlitExplorer
-from .style import BLACK, BLUE, ORANGE, SEQUENTIAL_CMAP, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, VERMILLION
 
 # -- pure functions ---------------------------------------------------------------------------
 
@@ -151,7 +151,7 @@ class LossLandscapeExplorer(BlitExplorer):
                                  scale=1, color=VERMILLION, width=0.012, label="−∇L direction")
         ax_l.set(xlabel="slope w", ylabel="intercept b", xlim=self.W_RANGE, ylim=self.B_RANGE,
                  title="loss landscape")
-        ax_l.legend(loc="lower left", fontsize=7, framealpha=0.9)
+        ax_l.legend(loc="lower left", fontsize=MIN_FONT_SIZE, framealpha=0.9)
 
         ax_d.plot(self.x, self.y, "o", color=BLUE, ms=6, label="data (x, y)")
         self.x_line = np.array([self.x.min() - 0.3, self.x.max() + 0.3])
@@ -162,7 +162,7 @@ class LossLandscapeExplorer(BlitExplorer):
         pad = 0.25 * np.ptp(self.y) + 0.5
         ax_d.set(xlim=self.x_line, ylim=(self.y.min() - pad, self.y.max() + pad),
                  xlabel="x", ylabel="y", title="data and the current line")
-        ax_d.legend(loc="upper left", fontsize=7)
+        ax_d.legend(loc="upper left", fontsize=MIN_FONT_SIZE)
         ax_d.grid(alpha=0.3)
         self.moving = [self.arrow, self.point, self.line, self.residuals]
 

@@ -3,7 +3,8 @@
 The forward pass of Lesson 01 (eqs. 1.5–1.7) for one input x, layer by layer. The pure
 functions build the example network, lay the nodes out and trace the forward pass;
 ``NetworkDiagramExplorer`` draws the result: line width ∝ |w|, solid for w > 0 and dashed for
-w < 0 (so colour is not the only cue), node shade and printed value for each activation.
+w < 0 (so colour is not the only cue), node shade and printed value for each activation. One
+colour, one meaning: orange is positive and purple negative, for weights and activations alike.
 """
 
 from typing import NamedTuple
@@ -18,7 +19,7 @@ from ..activations import activation_layer
 from ..dense import Dense
 from ..network import Network
 from .blit import BlitExplorer
-from .style import BLUE, DIVERGING_CMAP, VERMILLION
+from .style import BLUE, DIVERGING_CMAP, NEGATIVE, POSITIVE, VERMILLION
 
 #: the worked example of Lesson 01: a 2-3-1 network with small, readable weights
 EXAMPLE_WEIGHTS = {
@@ -128,9 +129,10 @@ def diagram_state(network, x):
 
 
 def edge_style(w, max_width=7.0):
-    """(linewidth, linestyle, colour) for an edge of weight w: width ∝ |w|, dashed if w < 0."""
+    """(linewidth, linestyle, colour) for an edge of weight w: width ∝ |w|, dashed if w < 0;
+    orange if positive, purple if negative (the colours of the nodes' shades)."""
     width = min(0.4 + 2.0 * abs(w), max_width)
-    return width, ("-" if w >= 0 else "--"), (BLUE if w >= 0 else VERMILLION)
+    return width, ("-" if w >= 0 else "--"), (POSITIVE if w >= 0 else NEGATIVE)
 
 
 class NetworkDiagramExplorer(BlitExplorer):
@@ -177,7 +179,7 @@ class NetworkDiagramExplorer(BlitExplorer):
             src, dst = self.positions[l], self.positions[l + 1]
             layer_edges, layer_labels = [], []
             for i, p in enumerate(src):
-                for j, q in enumerate(dst):
+                for q in dst:
                     (line,) = ax.plot([p[0], q[0]], [p[1], q[1]], zorder=1, solid_capstyle="butt")
                     # labels sit at different fractions along the edges so they do not collide
                     t = 0.25 + 0.47 * i / max(len(src) - 1, 1)
@@ -190,7 +192,7 @@ class NetworkDiagramExplorer(BlitExplorer):
             self.edges.append(layer_edges)
             self.edge_labels.append(layer_labels)
         self.nodes, self.node_values, self.node_notes = [], [], []
-        for l, column in enumerate(self.positions):
+        for column in self.positions:
             circles, values, notes = [], [], []
             for x, y in column:
                 circle = Circle((x, y), 0.3, ec="black", lw=1.2, zorder=4)
@@ -218,7 +220,7 @@ class NetworkDiagramExplorer(BlitExplorer):
 
     def draw(self, s):
         self.frame = tuple(w for W, _ in s.weights for w in W.ravel())  # the weights drawn
-        for l, (W, b) in enumerate(s.weights):
+        for l, (W, _) in enumerate(s.weights):
             for k, (line, label) in enumerate(zip(self.edges[l], self.edge_labels[l])):
                 w = W[k // W.shape[1], k % W.shape[1]]
                 width, style, colour = edge_style(w)
@@ -243,8 +245,9 @@ class NetworkDiagramExplorer(BlitExplorer):
             a = ", ".join(f"{v:.3f}" for v in column.a)
             rows.append(f"z⁽{'¹²³'[l - 1]}⁾ = [{z}] → a⁽{'¹²³'[l - 1]}⁾ = [{a}]")
         rows.append(f"network output ŷ = <b>{s.output[0]:.4f}</b>")
-        rows.append("Edges: width ∝ |w|; solid = positive, dashed = negative. "
-                    "Nodes: shade and number = activation a.")
+        rows.append("Edges: width ∝ |w|; solid orange = positive weight, dashed purple = "
+                    "negative. Nodes: the number is the activation a; the shade is orange when "
+                    "a &gt; 0 and purple when a &lt; 0, darker the larger |a|.")
         return "<div style='min-width:24em'>" + "<br>".join(rows) + "</div>"
 
 

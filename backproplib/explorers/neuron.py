@@ -13,13 +13,17 @@ from matplotlib.ticker import MaxNLocator
 
 from ..activations import ACTIVATIONS
 from .blit import BlitExplorer
-from .style import BLACK, BLUE, DIVERGING_CMAP, SEQUENTIAL_CMAP, VERMILLION
+from .style import BLACK, BLUE, DIVERGING_CMAP, MIN_FONT_SIZE, SEQUENTIAL_CMAP, VERMILLION
 
 #: activations whose output is never negative get a sequential colour map; the others a
 #: diverging one, white at a = 0
 NON_NEGATIVE = ("sigmoid", "relu")
 #: |z| beyond which sigmoid and tanh are flat to three decimals (σ'(6) ≈ 0.0025)
 SATURATION = 6.0
+#: the slope of leaky ReLU left of 0 (the library's α)
+LEAKY_SLOPE = float(ACTIVATIONS["leaky_relu"][1](-1.0))
+LEAKY_NOTE = (f"z < 0: a = {LEAKY_SLOPE}·z, a slope of {LEAKY_SLOPE}:\n"
+              f"not 0, but too gentle to see at this scale")
 
 
 def activation_function(name):
@@ -182,7 +186,7 @@ class NeuronExplorer(BlitExplorer):
                                  label="marked point")
         ax.set(xlim=(-e, e), ylim=(-e, e), xlabel="input x₁", ylabel="input x₂",
                title="a over the input plane")
-        self.legend = ax.legend(loc="upper right", fontsize=8, framealpha=0.85)
+        self.legend = ax.legend(loc="upper right", fontsize=MIN_FONT_SIZE, framealpha=0.85)
         ax.set_xticks([-2, 0, 2])
         ax.set_yticks([-2, 0, 2])
 
@@ -194,6 +198,10 @@ class NeuronExplorer(BlitExplorer):
                                       linestyle="none")
         ax.set(xlabel="pre-activation z", ylabel="output a = f(z)",
                title="the marked point on the curve f")
+        # a note for what the curve cannot show (leaky ReLU's small slope left of 0)
+        self.note = ax.text(0.03, 0.96, "", transform=ax.transAxes, va="top",
+                            fontsize=MIN_FONT_SIZE, bbox=dict(facecolor="white", edgecolor="0.6",
+                                                              boxstyle="round,pad=0.3"))
         # few ticks: every tick label is text to render on each redraw
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_locator(MaxNLocator(4))
@@ -220,6 +228,8 @@ class NeuronExplorer(BlitExplorer):
             pad = 0.08 * max(hi - lo, 1e-6)
             self.ax_curve.set_xlim(s.curve_z[0], s.curve_z[-1])
             self.ax_curve.set_ylim(lo - pad, hi + pad)
+            self.note.set_text(LEAKY_NOTE if s.activation == "leaky_relu" else "")
+            self.note.set_visible(s.activation == "leaky_relu")
 
     def describe(self, s):
         x1, x2 = s.point
@@ -239,6 +249,9 @@ class NeuronExplorer(BlitExplorer):
         if s.activation in ("sigmoid", "tanh") and abs(s.z) > SATURATION:
             rows.append("<span style='color:#D55E00'>Saturated: |z| &gt; 6, the curve is flat "
                         "here, so a barely changes when the weights change (f′ ≈ 0).</span>")
+        if s.activation == "leaky_relu":
+            rows.append(f"Leaky ReLU: left of 0 the slope is α = {LEAKY_SLOPE}, not 0, so a "
+                        f"small gradient still flows (f′(z) = {s.slope:g} here).")
         if s.activation == "relu" and s.z <= 0:
             rows.append("ReLU is off at this point: a = 0 and f′(z) = 0.")
         return "<div style='min-width:26em'>" + "<br>".join(rows) + "</div>"

@@ -2,13 +2,12 @@
 
 Colours are the Okabe–Ito palette, distinguishable with the common colour-vision deficiencies.
 Meaning is never carried by colour alone: lines also differ in style or marker, and classes in
-marker shape.
+marker shape. One colour, one meaning: in a diverging picture (``DIVERGING_CMAP``) orange is
+positive and purple negative, and ``POSITIVE``/``NEGATIVE`` are those two colours.
 """
 
-import struct
-import zlib
-
-import numpy as np
+# figures and PNG live in render.py; these names stay importable from here
+from .render import canvas_to_png, figure_to_png, new_figure  # noqa: F401
 
 #: Okabe–Ito colours by role
 BLUE, ORANGE, GREEN, VERMILLION = "#0072B2", "#E69F00", "#009E73", "#D55E00"
@@ -20,49 +19,7 @@ LINESTYLES = ["-", "--", ":", "-."]
 #: colour maps that stay readable for colour-blind readers and in greyscale
 SEQUENTIAL_CMAP = "cividis"
 DIVERGING_CMAP = "PuOr_r"
-
-
-def new_figure(width=6.0, height=4.0, dpi=80):
-    """A matplotlib Figure that is not managed by pyplot (so it is never shown twice or leaked).
-
-    Explorers create it once and update its artists' data on every slider change; rendering it
-    to PNG (``figure_to_png``) is then much cheaper than building a new figure.
-    """
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure
-
-    fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
-    FigureCanvasAgg(fig)
-    return fig
-
-
-#: zlib level for the PNGs of explorers: 1 is several times faster than the default 6
-PNG_COMPRESS_LEVEL = 1
-
-
-def figure_to_png(fig):
-    """Render a Figure to PNG bytes (for an ``ipywidgets.Image``)."""
-    fig.canvas.draw()
-    return canvas_to_png(fig.canvas)
-
-
-def canvas_to_png(canvas):
-    """PNG bytes of the pixels an Agg canvas holds now (without drawing the figure again).
-
-    The simplest valid PNG, written out here: the RGBA rows, each after a 0 ("no filter"), in
-    one zlib stream at level 1. For figures (large areas of one colour) it is 2–3 times faster
-    to make than Pillow's default PNG, and no larger.
-    """
-    rgba = np.asarray(canvas.buffer_rgba())               # (H, W, 4) bytes
-    height, width, _ = rgba.shape
-    rows = np.zeros((height, 1 + 4 * width), np.uint8)    # a filter byte 0, then the pixels
-    rows[:, 1:] = rgba.reshape(height, -1)
-    header = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)  # 8 bits per channel, RGBA
-    return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
-            + png_chunk(b"IDAT", zlib.compress(rows.tobytes(), PNG_COMPRESS_LEVEL))
-            + png_chunk(b"IEND", b""))
-
-
-def png_chunk(kind, data):
-    """One PNG chunk: length, 4-letter kind, data, CRC of kind and data."""
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+#: the ends of DIVERGING_CMAP ("PuOr_r"): positive values orange, negative values purple
+POSITIVE, NEGATIVE = "#B25706", "#532687"
+#: the smallest font size (points) of any text in an explorer: legible in a 1024-pixel window
+MIN_FONT_SIZE = 9
