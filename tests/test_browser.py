@@ -1,10 +1,14 @@
 """The course in a real browser: JupyterLab + headless Chromium, driven by Playwright.
 
-Headless tests (nbval, widget tests) never draw a widget; this one does. It opens lesson 01,
-runs every cell, checks that no cell shows an error and that the explorer is drawn as a widget,
-moves a slider with the keyboard and checks that the explorer's output changes; then runs an
-exercise notebook and checks that a check's feedback is drawn. Browser console errors from the
-widgets or the course fail the test. Screenshots go to test-artifacts/browser/.
+Headless tests (nbval, widget tests) never draw a widget; this one does:
+* first open: each lesson as a fresh clone shows it (untrusted, not run): every explorer cell
+  shows its saved still picture and says to run the cell, and no widget appears as text;
+* every explorer cell of every lesson (found in the notebooks, see benchmarks/explorer_pages.py),
+  run in one notebook: nothing clipped at 1440 and 1024 pixels (a screenshot of each explorer at
+  each width), and every control, moved with the keyboard, changes the explorer's output;
+* an exercise notebook runs and its checks' feedback is drawn.
+Browser console errors from the widgets or the course fail the test. Screenshots and the
+notebook of explorers go to test-artifacts/browser/ (not committed).
 
 Chromium is Debian's (``apt-get install chromium``); Playwright never downloads a browser.
 Without it the test is skipped, unless BACKPROP_REQUIRE_BROWSER=1 (set by .ci/run) or CI=true, where it
@@ -18,14 +22,27 @@ import time
 from pathlib import Path
 
 import pytest
-from browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
+
+from backproplib.explorers.render import RUN_TO_MOVE
+from benchmarks.browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
+from benchmarks.explorer_pages import (
+    clipped_parts,
+    explorer_cells,
+    explorer_controls,
+    press_and_time,
+    write_explorer_notebook,
+)
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_DIR = Path(os.environ.get("BACKPROP_BROWSER_COURSE_DIR", REPO))
 #: the notebooks the test opens, relative to the course folder
-LESSON_NOTEBOOK = "lessons/01_forward_pass.ipynb"
 EXERCISE_NOTEBOOK = "exercises/01_forward_pass.ipynb"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
+#: window widths at which every explorer must fit (screenshots of each for review)
+VIEWPORT_WIDTHS = (1440, 1024)
+RUN_TO_MOVE_START = RUN_TO_MOVE[:30]
+RERUN_HINT = ("jupyter nbconvert --to notebook --execute --inplace "
+              "--ExecutePreprocessor.store_widget_state=False lessons/NN_name.ipynb")
 
 REQUIRE_BROWSER = (os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1"
                    or os.environ.get("CI", "").lower() == "true")
@@ -64,8 +81,14 @@ CELLS_JS = """() => {
           .map(e => e.innerText).join('\\n').trim(),
     })),
   };
-}""" % NOTEBOOK
+}""".replace("%s", NOTEBOOK)
 
+
+#: per code or markdown cell of the visible notebook: its outputs' text and still pictures' widths
+STILLS_JS = """() => [...document.querySelectorAll('%s .jp-Notebook .jp-Cell')].map(cell => ({
+  text: [...cell.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText).join('\\n'),
+  images: [...cell.querySelectorAll('.backprop-explorer-still img')].map(img => img.naturalWidth),
+}))""".replace("%s", NOTEBOOK)
 
 #: the id of the visible notebook's kernel once it is connected and idle, else null
 KERNEL_JS = """() => {
@@ -117,7 +140,9 @@ def lab(tmp_path_factory, chromium):
     for old in ARTIFACTS.glob("*.png"):  # screenshots of an earlier run would mislead
         old.unlink()
     server = JupyterLabServer(COURSE_DIR, tmp_path_factory.mktemp("jupyterlab"))
-    notebooks = {path: notebook_digest(path) for path in (LESSON_NOTEBOOK, EXERCISE_NOTEBOOK)}
+    watched = [*(p.relative_to(COURSE_DIR) for p in sorted(COURSE_DIR.glob("lessons/*.ipynb"))),
+               EXERCISE_NOTEBOOK]
+    notebooks = {path: notebook_digest(path) for path in watched}
     try:
         server.start()
         for plugin, values in LAB_SETTINGS.items():
@@ -175,14 +200,19 @@ def page(chromium, lab, request):
 
 # -- steps ------------------------------------------------------------------------------------
 
-def open_notebook(page, lab, path, workspace):
+def open_notebook(page, lab, path, workspace, kernel=True):
     """Open ``path`` in a fresh workspace (nothing else open) and wait until its kernel is
     connected, idle, and stays the same kernel for a second (cells run before that are
-    silently skipped by JupyterLab)."""
+    silently skipped by JupyterLab); with ``kernel=False`` only until its outputs are drawn."""
     if not (COURSE_DIR / path).is_file():
         pytest.fail(f"{COURSE_DIR / path} is missing: the browser test opens it")
     page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}")
     page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell")
+    if not kernel:
+        page.wait_for_function(f"""() => [...document.querySelectorAll('{NOTEBOOK} img')]
+                                   .every(img => img.complete)""")
+        time.sleep(0.5)
+        return
     deadline, previous = time.monotonic() + TIMEOUT_MS / 1000, None
     while time.monotonic() < deadline:
         kernel = page.evaluate(KERNEL_JS)
@@ -231,37 +261,75 @@ def explorer_output(explorer):
 
 # -- the tests --------------------------------------------------------------------------------
 
-def test_lesson_runs_and_explorer_responds_to_the_keyboard(page, lab, request):
-    open_notebook(page, lab, LESSON_NOTEBOOK, "lesson")
-    cells = run_all(page, lab)
-    page.screenshot(path=ARTIFACTS / "lesson-01-after-run-all.png")
-    assert_no_cell_error(cells, LESSON_NOTEBOOK)
-
-    explorers = page.locator(f"{NOTEBOOK} .backprop-explorer")
-    assert explorers.count() >= 1, (f"{LESSON_NOTEBOOK} shows no explorer widget "
-                                    f"(an element with class backprop-explorer)")
-    explorer = explorers.first
-    explorer.scroll_into_view_if_needed()
-    explorer.locator("img").first.wait_for(state="visible")
-    explorer.screenshot(path=ARTIFACTS / "lesson-01-explorer-before.png")
-    handle = explorer.locator("[role=slider]").first
-    before, value = explorer_output(explorer), handle.get_attribute("aria-valuenow")
-    key = "ArrowLeft" if value == handle.get_attribute("aria-valuemax") else "ArrowRight"
-    handle.focus()
-    for _ in range(3):
-        page.keyboard.press(key)
-    moved_to = handle.get_attribute("aria-valuenow")
-    assert moved_to != value, f"pressing {key} on the slider did not move it (value {value})"
-    deadline = time.monotonic() + 30
-    while explorer_output(explorer) == before and time.monotonic() < deadline:
-        time.sleep(0.2)
-    explorer.screenshot(path=ARTIFACTS / "lesson-01-explorer-after.png")
-    assert explorer_output(explorer) != before, (
-        f"moving the slider from {value} to {moved_to} changed neither the explorer's readout "
-        f"nor its image within 30 s (readout: {before['readout']})")
-
+def test_first_open_shows_a_still_picture_of_every_explorer(page, lab, request):
+    """A fresh clone's lessons are not trusted and nothing has run: every explorer cell must
+    show the picture saved with it and say to run the cell — never a widget as text."""
+    cells = explorer_cells(COURSE_DIR / "lessons")
+    assert cells, "no explorer cell found in lessons/"
+    for notebook in sorted({c.notebook for c in cells}):
+        open_notebook(page, lab, f"lessons/{notebook}", f"first-{notebook[:2]}", kernel=False)
+        shown = page.evaluate(STILLS_JS)
+        for cell in (c for c in cells if c.notebook == notebook):
+            still = shown[cell.index]
+            assert still["images"] and all(w > 0 for w in still["images"]), (
+                f"lessons/{notebook}, cell {cell.index}: no still picture of the explorer on first "
+                f"open (outputs: {still['text'][:200]!r}); re-run the notebook: {RERUN_HINT}")
+            assert RUN_TO_MOVE_START in still["text"], (notebook, cell.index, still["text"][:200])
+        for i, out in enumerate(shown):
+            assert not WIDGET_AS_TEXT.match(out["text"]) and "Error displaying widget" not in \
+                out["text"], f"lessons/{notebook}, cell {i} shows a widget as text: {out['text'][:80]}"
+        first = next(c for c in cells if c.notebook == notebook)
+        output = page.locator(f"{NOTEBOOK} .jp-Notebook .jp-Cell").nth(first.index).locator(
+            ".backprop-explorer-still")
+        output.scroll_into_view_if_needed()
+        output.screenshot(path=ARTIFACTS / f"first-open-{first.name}.png")
     page.console.check()
     request.node.failed_here = False
+
+
+def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, lab, request):
+    """Every explorer cell of every lesson, in one notebook: nothing clipped at 1440 and 1024
+    pixels (screenshots of each), and each control, moved with its key, changes the picture."""
+    cells = explorer_cells(COURSE_DIR / "lessons")
+    path = write_explorer_notebook(cells, COURSE_DIR / "test-artifacts" / "browser" / "explorers.ipynb")
+    open_notebook(page, lab, path.relative_to(COURSE_DIR).as_posix(), "explorers")
+    assert_no_cell_error(run_all(page, lab), path.name)
+    explorers = page.locator(f"{NOTEBOOK} .backprop-explorer")
+    assert explorers.count() == len(cells), (explorers.count(), [c.name for c in cells])
+    problems = []
+    for width in VIEWPORT_WIDTHS:
+        page.set_viewport_size({"width": width, "height": 900})
+        for i, cell in enumerate(cells):
+            explorers.nth(i).scroll_into_view_if_needed()
+            explorers.nth(i).locator("img").first.wait_for(state="visible")
+            explorers.nth(i).screenshot(path=ARTIFACTS / f"explorer-{cell.name}-{width}.png")
+            problems += [f"{cell.name} at {width} px: {p}" for p in clipped_parts(page, i)]
+    assert not problems, "explorer parts that do not fit:\n" + "\n".join(problems)
+
+    silent, report = [], []
+    for i, cell in enumerate(cells):
+        explorers.nth(i).scroll_into_view_if_needed()
+        controls = explorer_controls(page, i)
+        assert controls, f"{cell.name}: the explorer has no control the keyboard can reach"
+        # a control may do nothing at first (◀ Previous at the first step): tried again last
+        waiting = list(controls)
+        for _ in range(2):
+            for control in list(waiting):
+                timing = press_and_time(page, i, control)
+                if timing["image_ms"] is not None or timing["readout_ms"] is not None:
+                    waiting.remove(control)
+                    report.append(f"{cell.name} {control['label']!r} {timing['key']}: image "
+                                  f"{fmt_ms(timing['image_ms'])}, readout {fmt_ms(timing['readout_ms'])}")
+        silent += [f"{cell.name}: {c['label']!r} ({c['kind']})" for c in waiting]
+    print("\nkey press → new output (one press each; the benchmark has the statistics):")
+    print("\n".join(f"  {line}" for line in report))
+    assert not silent, "controls whose key press changed nothing:\n" + "\n".join(silent)
+    page.console.check()
+    request.node.failed_here = False
+
+
+def fmt_ms(ms):
+    return "unchanged" if ms is None else f"{ms:.0f} ms"
 
 
 def test_exercise_runs_and_shows_check_feedback(page, lab, request):

@@ -27,11 +27,12 @@ import re
 
 import ipywidgets as widgets
 import numpy as np
+import traitlets
 
 from .render import css_size, figure_to_png, image_layout, new_figure, still_html, still_png
 
-#: the width a control keeps when the window is narrow (its description, slider and value)
-CONTROL_WIDTH = "22em"
+#: the width of a control besides its description (slider and value, or menu)
+CONTROL_WIDTH = "16em"
 #: the readout takes the rest of the row, but wraps below the controls when narrower than this
 READOUT_MIN_WIDTH = "18em"
 
@@ -43,14 +44,13 @@ class Explorer:
         self.controls = dict(controls)
         self.title = title
         self.figure = new_figure(width, height)
-        self.image = widgets.Image(format="png", layout=image_layout(self.figure))
+        self.image = Picture(format="png", layout=image_layout(self.figure))
         self.readout = widgets.HTML(layout=widgets.Layout(flex="1 1 24em",
                                                           min_width=READOUT_MIN_WIDTH))
         self.result = None
         self.error = None
         self.setup_figure(self.figure)
-        for control in self.controls.values():
-            fit_control(control)
+        fit_controls(self.controls.values())
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         self.widget = widgets.VBox(header + [panel(list(self.controls.values()), self.readout),
                                              self.image])
@@ -127,13 +127,24 @@ class Explorer:
         return data, {"backprop": {"explorer": type(self).__name__}}
 
 
-def fit_control(control):
-    """Give a control room for its whole description and value, whatever the window width."""
-    if getattr(control, "description", ""):
-        control.style.description_width = "initial"
-    if control.layout.width is None:
-        control.layout.width = CONTROL_WIDTH
-    control.layout.min_width = control.layout.min_width or CONTROL_WIDTH
+class Picture(widgets.Image):
+    """An image whose ``tooltip`` is drawn as the img element's title: its accessible name.
+
+    The page's image view sets the title only when the widget has a ``description`` (empty),
+    which ``ipywidgets.Image`` lacks; without one, giving it a tooltip breaks the view.
+    """
+    description = traitlets.Unicode("").tag(sync=True)
+
+
+def fit_controls(controls):
+    """Give controls room for their whole descriptions (one width for all, so the sliders line
+    up) and values, whatever the window width."""
+    labelled = [c for c in controls if hasattr(getattr(c, "style", None), "description_width")]
+    longest = max((len(c.description) for c in labelled), default=0)
+    for control in labelled:
+        control.style.description_width = f"{longest + 1}ch"
+        if control.layout.width is None:
+            control.layout.width = f"calc({longest + 1}ch + {CONTROL_WIDTH})"
 
 
 def panel(controls, readout):

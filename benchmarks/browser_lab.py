@@ -1,11 +1,12 @@
-"""A throw-away JupyterLab server for the real-browser test, and where to find Chromium.
+"""A throw-away JupyterLab server for the real-browser test and benchmark, and where to find Chromium.
 
 The server listens on 127.0.0.1 on a free port with a random token, and uses its own settings,
 workspace and runtime folders, so nothing from (or into) the user's JupyterLab leaks in. News and
 update checks are switched off (no request leaves the machine), and notebooks are drawn without
 windowing so every cell is in the page. ``stop()`` shuts the server down through its API, then
 ends whatever is left of it, and returns the processes that had to be killed. Autosave is
-off: running the course's notebooks in the browser must not rewrite them.
+off: running the course's notebooks in the browser must not rewrite them. Its Jupyter data folder
+is its own too, so no notebook is trusted: the server sees them as a fresh clone does.
 """
 
 import json
@@ -87,7 +88,8 @@ class JupyterLabServer:
         env = dict(os.environ)
         for name, sub in (("JUPYTERLAB_SETTINGS_DIR", "settings"),
                           ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
-                          ("JUPYTER_RUNTIME_DIR", "runtime")):
+                          ("JUPYTER_RUNTIME_DIR", "runtime"),
+                          ("JUPYTER_DATA_DIR", "data")):
             env[name] = str(self.work_dir / sub)
             (self.work_dir / sub).mkdir(parents=True, exist_ok=True)
         write_settings(self.work_dir / "settings")

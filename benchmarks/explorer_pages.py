@@ -1,0 +1,236 @@
+"""Every explorer of every lesson, found in the notebooks and driven in a real browser.
+
+Shared by the browser test (``tests/test_browser.py``) and the benchmark
+(``benchmarks/explorers.py``), so both cover each explorer a lesson gains without a list to keep.
+
+* ``explorer_cells(lessons_dir)``: the code cells that show an explorer — a saved output marked
+  as an explorer's (``backprop``/``explorer`` in its metadata), or a last line that calls a
+  name ending in ``Explorer``.
+* ``write_explorer_notebook(cells, path)``: one notebook with each of those cells, preceded by
+  what it needs from its lesson (the lesson's imports, or all the code above it when the cell
+  uses a name its imports do not give).
+* In the page: ``explorer_controls``, ``press_and_time`` (from a key press to the new image
+  decoded and painted, measured by the page's own clock) and ``clipped_parts``.
+"""
+
+import ast
+import builtins
+import json
+import re
+from pathlib import Path
+from typing import NamedTuple
+
+import nbformat
+
+#: a last line like ``NeuronExplorer()`` or ``explorer = LossExplorer(w=1)``'s display
+EXPLORER_CALL = re.compile(r"\b\w*Explorer\s*\(")
+
+
+class ExplorerCell(NamedTuple):
+    notebook: str      # e.g. "01_forward_pass.ipynb"
+    index: int         # position among the notebook's cells
+    source: str        # the cell's code
+    setup: str         # what must run before it (imports, or the code above it)
+
+    @property
+    def name(self):
+        return f"{self.notebook.split('_')[0]}-cell{self.index}"
+
+
+def is_explorer_cell(cell):
+    """Whether a notebook cell shows an explorer (saved marker, or a last expression
+    that calls ``…Explorer(…)``)."""
+    if cell.cell_type != "code":
+        return False
+    for output in cell.get("outputs", []):
+        if "explorer" in output.get("metadata", {}).get("backprop", {}):
+            return True
+    try:
+        body = ast.parse(cell.source).body
+    except SyntaxError:
+        return False
+    return bool(body) and isinstance(body[-1], ast.Expr) and isinstance(body[-1].value, ast.Call) \
+        and bool(EXPLORER_CALL.match(ast.unparse(body[-1].value)))
+
+
+def imports_and_names(source):
+    """(the import statements of ``source``, the names they bind); ({}, set()) if not Python."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return [], set()
+    statements, names = [], set()
+    for node in tree.body:
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            statements.append(ast.unparse(node))
+            names |= {(a.asname or a.name).split(".")[0] for a in node.names}
+    return statements, names
+
+
+def used_names(source):
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return {"?"}   # not plain Python: assume it needs everything above it
+    bound = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    loaded = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+    return loaded - bound - set(dir(builtins))
+
+
+def explorer_cells(lessons_dir):
+    """Every explorer cell of every lesson notebook (``NN_*.ipynb``) in ``lessons_dir``."""
+    found = []
+    for path in sorted(Path(lessons_dir).glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        code = [(i, c) for i, c in enumerate(nb.cells) if c.cell_type == "code"]
+        imports, names = [], set()
+        for _, cell in code:
+            statements, bound = imports_and_names(cell.source)
+            imports += [s for s in statements if s not in imports]
+            names |= bound
+        for i, cell in code:
+            if not is_explorer_cell(cell):
+                continue
+            if used_names(cell.source) <= names:
+                setup = "\n".join(imports)
+            else:
+                setup = "\n\n".join(c.source for j, c in code if j < i)
+            found.append(ExplorerCell(path.name, i, cell.source, setup))
+    return found
+
+
+def write_explorer_notebook(cells, path):
+    """A notebook showing every explorer cell after its set-up; returns its path."""
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    for cell in cells:
+        nb.cells.append(nbformat.v4.new_markdown_cell(f"### {cell.name}"))
+        nb.cells.append(nbformat.v4.new_code_cell(cell.setup))
+        nb.cells.append(nbformat.v4.new_code_cell(cell.source))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+# -- in the page -------------------------------------------------------------------------------
+
+#: the controls of explorer number i: [{kind, index, label}], in page order
+CONTROLS_JS = """(i) => {
+  const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
+  const found = [...explorer.querySelectorAll(
+      '[role=slider], select, button, input[type=checkbox], input[type=number], input[type=text]')]
+    .filter(e => !e.closest('.widget-readout'));
+  found.forEach((e, k) => e.setAttribute('data-bp-control', k));
+  return found.map((e, k) => {
+    const box = e.closest('.widget-inline-hbox, .widget-button, .widget-toggle-button, .jupyter-widgets');
+    const label = box && box.querySelector('.widget-label');
+    const kind = e.getAttribute('role') === 'slider' ? 'slider' : e.tagName === 'SELECT' ? 'select'
+               : e.tagName === 'BUTTON' ? 'button' : e.type;
+    return {kind, index: k,
+            label: (label && label.innerText) || e.innerText || e.getAttribute('aria-label') || kind};
+  });
+}"""
+
+#: before a key press: watch explorer i's image and readout; the result lands in window.__bpPress
+ARM_JS = """(i) => {
+  const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
+  const img = explorer.querySelector('img');
+  const readout = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
+  const press = window.__bpPress = {t0: null, image: null, readout: null, src: img.src, done: false};
+  document.addEventListener('keydown', e => { press.t0 = e.timeStamp; }, {capture: true, once: true});
+  const observer = new MutationObserver(() => {
+    const now = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
+    if (press.readout === null && now !== readout) {
+      press.readout = performance.now();
+      setTimeout(() => { if (press.image === null) press.done = true; }, 2000);  // text only
+    }
+    if (press.image === null && img.src !== press.src) {
+      press.image = -1;
+      img.decode().then(() => requestAnimationFrame(() => {
+        press.image = performance.now(); press.done = true; observer.disconnect();
+      }), () => { press.image = performance.now(); press.done = true; });
+    }
+  });
+  observer.observe(explorer, {subtree: true, attributes: true, childList: true, characterData: true});
+  window.__bpObserver = observer;
+}"""
+
+#: parts of explorer i that do not fit: outside the explorer, or text cut off inside its box
+CLIPPED_JS = """(i) => {
+  const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
+  const outer = explorer.closest('.jp-OutputArea-output') || explorer;
+  const frame = outer.getBoundingClientRect();
+  const problems = [];
+  const name = e => (e.innerText || e.value || e.className || e.tagName).toString().slice(0, 40);
+  const px = x => Math.round(x);
+  for (const e of explorer.querySelectorAll('.widget-inline-hbox, .widget-label, .widget-readout, ' +
+                                            'select, button, .widget-slider, img, .widget-html-content')) {
+    const box = e.getBoundingClientRect();
+    const what = `${e.tagName.toLowerCase()} "${name(e)}"`;
+    if (box.width === 0 && box.height === 0) continue;
+    if (box.left < frame.left - 1 || box.right > frame.right + 1)
+      problems.push(`${what} reaches outside the output (${px(box.left)}–${px(box.right)} ` +
+                    `of ${px(frame.left)}–${px(frame.right)})`);
+    if (e.matches('.widget-label, .widget-readout, button, select') && e.scrollWidth > e.clientWidth + 1)
+      problems.push(`${what} is cut off (${e.scrollWidth} px of text in ${e.clientWidth} px)`);
+  }
+  const img = explorer.querySelector('img');
+  if (img && img.naturalWidth && img.clientWidth > img.naturalWidth / 2 + 1)
+    problems.push(`the image is stretched: ${img.clientWidth} CSS px for ${img.naturalWidth} pixels`);
+  return problems;
+}"""
+
+
+def explorer_controls(page, i):
+    return page.evaluate(CONTROLS_JS, i)
+
+
+def key_for(page, control, forward=True):
+    """The key that moves ``control`` (a dict from CONTROLS_JS) one step forward or back."""
+    kind = control["kind"]
+    if kind == "slider":
+        handle = page.locator(f"[data-bp-control='{control['index']}']").first
+        at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute(
+            "aria-valuemax" if forward else "aria-valuemin")
+        return ("ArrowLeft" if at_end else "ArrowRight") if forward else (
+            "ArrowRight" if at_end else "ArrowLeft")
+    if kind == "select":
+        return "ArrowDown" if forward else "ArrowUp"
+    if kind in ("checkbox", "button"):
+        return "Space" if kind == "checkbox" else "Enter"
+    return "ArrowUp" if forward else "ArrowDown"
+
+
+def press_and_time(page, explorer, control, forward=True, timeout_s=10.0):
+    """Focus ``control`` of explorer number ``explorer``, press its key, and wait for the output.
+
+    Returns {"image_ms": time from the key press to the new image decoded and painted (None if
+    the image did not change), "readout_ms": ... to the new readout (None), "key": key}.
+    """
+    key = key_for(page, control, forward)
+    handle = page.locator(f"[data-bp-control='{control['index']}']").first
+    handle.focus()
+    page.evaluate(ARM_JS, explorer)
+    page.keyboard.press(key)
+    try:
+        page.wait_for_function("() => window.__bpPress.done", timeout=timeout_s * 1000)
+    except Exception:  # noqa: BLE001 - no new image in time: the readout may still have changed
+        pass
+    press = page.evaluate("() => { window.__bpObserver.disconnect(); return window.__bpPress; }")
+    t0 = press["t0"]
+    image = press["image"] - t0 if t0 is not None and press["image"] not in (None, -1) else None
+    readout = press["readout"] - t0 if t0 is not None and press["readout"] is not None else None
+    return {"image_ms": image, "readout_ms": readout, "key": key}
+
+
+def clipped_parts(page, i):
+    return page.evaluate(CLIPPED_JS, i)
+
+
+def saved_outputs_summary(path):
+    """{cell index: the mime types of its saved outputs} for a notebook (for reports)."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    return {i: [sorted(o.get("data", {})) for o in c.get("outputs", [])]
+            for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"}
