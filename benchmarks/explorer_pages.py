@@ -9,14 +9,16 @@ Shared by the browser test (``tests/test_browser.py``) and the benchmark
 * ``write_explorer_notebook(cells, path)``: one notebook with each of those cells, preceded by
   what it needs from its lesson (the lesson's imports, or all the code above it when the cell
   uses a name its imports do not give).
-* In the page: ``explorer_controls``, ``press_and_time`` (from a key press to the new image
-  decoded and painted, measured by the page's own clock) and ``clipped_parts``.
+* In JupyterLab: ``open_notebook``, ``run_all``; for explorers ``explorer_controls``,
+  ``press_and_time`` (from a key press to the new image decoded and painted, measured by the
+  page's own clock) and ``clipped_parts``.
 """
 
 import ast
 import builtins
 import json
 import re
+import time
 from pathlib import Path
 from typing import NamedTuple
 
@@ -114,7 +116,98 @@ def write_explorer_notebook(cells, path):
     return path
 
 
-# -- in the page -------------------------------------------------------------------------------
+# -- JupyterLab pages: every query is limited to the visible notebook ---------------------------
+
+#: seconds to wait for a kernel, or for Run All
+TIMEOUT_S = 90
+NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
+CELLS_JS = """() => {
+  const panel = document.querySelector('%s');
+  if (!panel) return null;
+  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
+  return {
+    kernel: status ? status.getAttribute('data-status') : null,
+    cells: [...panel.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(cell => ({
+      source: (cell.querySelector('.jp-InputArea-editor .cm-content') || {}).innerText || '',
+      prompt: ((cell.querySelector('.jp-InputPrompt') || {}).textContent || '').trim(),
+      errors: [...cell.querySelectorAll(
+          '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],' +
+          '.jp-RenderedText[data-mime-type*="error"]')].map(e => e.innerText),
+      texts: [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]')]
+          .map(e => e.innerText),
+      output: [...cell.querySelectorAll('.jp-OutputArea-output')]
+          .map(e => e.innerText).join('\\n').trim(),
+    })),
+  };
+}""".replace("%s", NOTEBOOK)
+
+
+#: the id of the visible notebook's kernel once it is connected and idle, else null
+KERNEL_JS = """() => {
+  const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
+  const context = widget && widget.sessionContext;
+  const kernel = context && context.isReady && context.session && context.session.kernel;
+  return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
+      ? kernel.id : null;
+}"""
+
+
+def finished(state):
+    """Run All is over: the kernel is idle and every non-empty code cell has run, or a cell
+    failed (JupyterLab then stops running the cells below it)."""
+    if not state or state["kernel"] != "idle":
+        return False
+    cells = [c for c in state["cells"] if c["source"].strip()]
+    ran = all(re.fullmatch(r"\[\d+\]:", c["prompt"]) for c in cells)
+    return ran or any(c["errors"] for c in cells)
+
+
+def open_notebook(page, lab, path, workspace, kernel=True, timeout_s=TIMEOUT_S):
+    """Open ``path`` (relative to the server's folder) in a fresh workspace (nothing else open)
+    and wait until its kernel is connected, idle, and stays the same kernel for a second (cells
+    run before that are silently skipped by JupyterLab); with ``kernel=False`` only until its
+    outputs are drawn."""
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}")
+    page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell")
+    if not kernel:
+        page.wait_for_function(f"""() => [...document.querySelectorAll('{NOTEBOOK} img')]
+                                   .every(img => img.complete)""")
+        time.sleep(0.5)
+        return
+    deadline, previous = time.monotonic() + timeout_s, None
+    while time.monotonic() < deadline:
+        kernel = page.evaluate(KERNEL_JS)
+        if kernel and kernel == previous:
+            return
+        previous = kernel
+        time.sleep(1)
+    raise TimeoutError(f"the kernel of {path} was not ready within {timeout_s:.0f} s")
+
+
+def menu(page, title, command):
+    page.click(f'.lm-MenuBar-item:has-text("{title}")')
+    page.click(f'.lm-Menu-item[data-command="{command}"]')
+
+
+def run_all(page, lab, timeout_s=TIMEOUT_S):
+    """Clear the stored outputs, then Run > Run All Cells; return the cells once it is over."""
+    menu(page, "Edit", "editmenu:clear-all")
+    page.wait_for_function(f"() => !document.querySelector('{NOTEBOOK} .jp-OutputArea-output')")
+    menu(page, "Run", "runmenu:run-all")
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        lab.note_processes()
+        state = page.evaluate(CELLS_JS)
+        if finished(state):
+            return state["cells"]
+        time.sleep(0.25)
+    raise TimeoutError(f"Run All did not finish within {timeout_s:.0f} s: "
+                         f"{page.evaluate(CELLS_JS)}")
+
+
+
+
+# -- explorers in the page ----------------------------------------------------------------------
 
 #: the controls of explorer number i: [{kind, index, label}], in page order
 CONTROLS_JS = """(i) => {
@@ -122,13 +215,13 @@ CONTROLS_JS = """(i) => {
   const found = [...explorer.querySelectorAll(
       '[role=slider], select, button, input[type=checkbox], input[type=number], input[type=text]')]
     .filter(e => !e.closest('.widget-readout'));
-  found.forEach((e, k) => e.setAttribute('data-bp-control', k));
+  found.forEach((e, k) => e.setAttribute('data-bp-control', `${i}-${k}`));
   return found.map((e, k) => {
     const box = e.closest('.widget-inline-hbox, .widget-button, .widget-toggle-button, .jupyter-widgets');
     const label = box && box.querySelector('.widget-label');
     const kind = e.getAttribute('role') === 'slider' ? 'slider' : e.tagName === 'SELECT' ? 'select'
                : e.tagName === 'BUTTON' ? 'button' : e.type;
-    return {kind, index: k,
+    return {kind, index: `${i}-${k}`,
             label: (label && label.innerText) || e.innerText || e.getAttribute('aria-label') || kind};
   });
 }"""
@@ -203,7 +296,7 @@ def key_for(page, control, forward=True):
     return "ArrowUp" if forward else "ArrowDown"
 
 
-def press_and_time(page, explorer, control, forward=True, timeout_s=10.0):
+def press_and_time(page, explorer, control, forward=True, timeout_s=5.0):
     """Focus ``control`` of explorer number ``explorer``, press its key, and wait for the output.
 
     Returns {"image_ms": time from the key press to the new image decoded and painted (None if

@@ -18,7 +18,6 @@ fails. BACKPROP_BROWSER_COURSE_DIR serves another course folder (e.g. draft note
 import hashlib
 import os
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -26,12 +25,15 @@ import pytest
 from backproplib.explorers.render import RUN_TO_MOVE
 from benchmarks.browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
 from benchmarks.explorer_pages import (
+    NOTEBOOK,
     clipped_parts,
     explorer_cells,
     explorer_controls,
     press_and_time,
+    run_all,
     write_explorer_notebook,
 )
+from benchmarks.explorer_pages import open_notebook as open_in_lab
 
 REPO = Path(__file__).resolve().parents[1]
 COURSE_DIR = Path(os.environ.get("BACKPROP_BROWSER_COURSE_DIR", REPO))
@@ -62,53 +64,11 @@ CHECK_CALL = re.compile(r"^(?!\s*(def|#)).*\bcheck\w*\s*\(", re.MULTILINE)
 TIMEOUT_MS = 90_000
 
 # -- JavaScript run in the page; every query is limited to the visible notebook ----------------
-NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
-CELLS_JS = """() => {
-  const panel = document.querySelector('%s');
-  if (!panel) return null;
-  const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
-  return {
-    kernel: status ? status.getAttribute('data-status') : null,
-    cells: [...panel.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(cell => ({
-      source: (cell.querySelector('.jp-InputArea-editor .cm-content') || {}).innerText || '',
-      prompt: ((cell.querySelector('.jp-InputPrompt') || {}).textContent || '').trim(),
-      errors: [...cell.querySelectorAll(
-          '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],' +
-          '.jp-RenderedText[data-mime-type*="error"]')].map(e => e.innerText),
-      texts: [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]')]
-          .map(e => e.innerText),
-      output: [...cell.querySelectorAll('.jp-OutputArea-output')]
-          .map(e => e.innerText).join('\\n').trim(),
-    })),
-  };
-}""".replace("%s", NOTEBOOK)
-
-
 #: per code or markdown cell of the visible notebook: its outputs' text and still pictures' widths
 STILLS_JS = """() => [...document.querySelectorAll('%s .jp-Notebook .jp-Cell')].map(cell => ({
   text: [...cell.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText).join('\\n'),
   images: [...cell.querySelectorAll('.backprop-explorer-still img')].map(img => img.naturalWidth),
 }))""".replace("%s", NOTEBOOK)
-
-#: the id of the visible notebook's kernel once it is connected and idle, else null
-KERNEL_JS = """() => {
-  const widget = window.jupyterapp && window.jupyterapp.shell.currentWidget;
-  const context = widget && widget.sessionContext;
-  const kernel = context && context.isReady && context.session && context.session.kernel;
-  return kernel && kernel.connectionStatus === 'connected' && kernel.status === 'idle'
-      ? kernel.id : null;
-}"""
-
-
-def finished(state):
-    """Run All is over: the kernel is idle and every non-empty code cell has run, or a cell
-    failed (JupyterLab then stops running the cells below it)."""
-    if not state or state["kernel"] != "idle":
-        return False
-    cells = [c for c in state["cells"] if c["source"].strip()]
-    ran = all(re.fullmatch(r"\[\d+\]:", c["prompt"]) for c in cells)
-    return ran or any(c["errors"] for c in cells)
-
 
 # -- fixtures ---------------------------------------------------------------------------------
 
@@ -185,7 +145,8 @@ class Console:
 
 @pytest.fixture
 def page(chromium, lab, request):
-    context = chromium.new_context(viewport={"width": 1400, "height": 1000})
+    # a HiDPI screen: explorer images must be sharp at device pixel ratio 2
+    context = chromium.new_context(viewport={"width": 1440, "height": 1000}, device_scale_factor=2)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.console = Console(page)
@@ -201,47 +162,9 @@ def page(chromium, lab, request):
 # -- steps ------------------------------------------------------------------------------------
 
 def open_notebook(page, lab, path, workspace, kernel=True):
-    """Open ``path`` in a fresh workspace (nothing else open) and wait until its kernel is
-    connected, idle, and stays the same kernel for a second (cells run before that are
-    silently skipped by JupyterLab); with ``kernel=False`` only until its outputs are drawn."""
     if not (COURSE_DIR / path).is_file():
         pytest.fail(f"{COURSE_DIR / path} is missing: the browser test opens it")
-    page.goto(f"{lab.url}/lab/workspaces/{workspace}/tree/{path}?token={lab.token}")
-    page.wait_for_selector(f"{NOTEBOOK} .jp-Notebook .jp-Cell")
-    if not kernel:
-        page.wait_for_function(f"""() => [...document.querySelectorAll('{NOTEBOOK} img')]
-                                   .every(img => img.complete)""")
-        time.sleep(0.5)
-        return
-    deadline, previous = time.monotonic() + TIMEOUT_MS / 1000, None
-    while time.monotonic() < deadline:
-        kernel = page.evaluate(KERNEL_JS)
-        if kernel and kernel == previous:
-            return
-        previous = kernel
-        time.sleep(1)
-    raise AssertionError(f"the kernel of {path} was not ready within {TIMEOUT_MS / 1000:.0f} s")
-
-
-def menu(page, title, command):
-    page.click(f'.lm-MenuBar-item:has-text("{title}")')
-    page.click(f'.lm-Menu-item[data-command="{command}"]')
-
-
-def run_all(page, lab):
-    """Clear the stored outputs, then Run > Run All Cells; return the cells once it is over."""
-    menu(page, "Edit", "editmenu:clear-all")
-    page.wait_for_function(f"() => !document.querySelector('{NOTEBOOK} .jp-OutputArea-output')")
-    menu(page, "Run", "runmenu:run-all")
-    deadline = time.monotonic() + TIMEOUT_MS / 1000
-    while time.monotonic() < deadline:
-        lab.note_processes()
-        state = page.evaluate(CELLS_JS)
-        if finished(state):
-            return state["cells"]
-        time.sleep(0.25)
-    raise AssertionError(f"Run All did not finish within {TIMEOUT_MS / 1000:.0f} s: "
-                         f"{page.evaluate(CELLS_JS)}")
+    open_in_lab(page, lab, path, workspace, kernel=kernel)
 
 
 def assert_no_cell_error(cells, notebook):

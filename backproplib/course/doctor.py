@@ -93,7 +93,8 @@ def check_widgets_extension(labextension_dirs):
         return Check(False, f"JupyterLab's widget extension {version} ({package.parent}) is for "
                             f"ipywidgets 7: ipywidgets 8 widgets would fail to display", fix)
     return Check(False, f"JupyterLab cannot draw widgets: {WIDGETS_EXTENSION} is not installed for "
-                        f"this JupyterLab (sliders would show as text)", fix)
+                        f"this JupyterLab (even after their cell has run, explorers would stay a "
+                        f"still picture, or show as text)", fix)
 
 
 def kernel_python(kernel_argv, server_python=None):
@@ -157,6 +158,35 @@ def check_widget_and_plot(make_widget, make_plot):
                      f"{pip_install('ipywidgets>=8.0')} \"matplotlib>=3.7\"")
     return Check(True, f"a widget ({type(widget).__name__}) and a plot ({len(png)} bytes PNG) "
                        f"can be created")
+
+
+class LessonOutputs(NamedTuple):
+    """What one lesson notebook shows before anything runs."""
+    name: str
+    trusted: bool        # JupyterLab trusts it (it was saved or trusted on this computer)
+    pictures: int        # widget outputs saved with a still picture
+    text_only: int       # widget outputs saved without one: shown as text until the cell runs
+
+
+def check_first_open(lessons):
+    """lessons: a LessonOutputs per lesson. Says what a learner sees before running anything,
+    so that a still picture (or text) is not mistaken for a missing widgets extension."""
+    if not lessons:
+        return Check(True, "no lesson notebooks to open yet")
+    untrusted = [l.name for l in lessons if not l.trusted]
+    text_only = [l.name for l in lessons if l.text_only]
+    parts = []
+    if untrusted:
+        parts.append(f"{len(untrusted)} of {len(lessons)} lessons not yet trusted by JupyterLab "
+                     f"(normal for a fresh copy)")
+    parts.append(f"{sum(l.pictures for l in lessons)} explorers saved with a still picture: "
+                 f"before its cell runs, an explorer shows that picture and 'run this cell' "
+                 f"(or, in a notebook you saved yourself, 'Error displaying widget: model not "
+                 f"found') — not a widget problem, run the cell")
+    if text_only:
+        parts.append(f"widgets saved as text only in {', '.join(text_only)} (they show as text "
+                     f"until their cell runs)")
+    return Check(True, "first open: " + "; ".join(parts))
 
 
 def check_course_dir(find):
@@ -223,6 +253,25 @@ def make_png_plot():
     return figure_to_png(fig)
 
 
+def lesson_outputs(course_dir):
+    """A LessonOutputs for each notebook of the course's lessons/ folder."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notary, found = NotebookNotary(), []
+    for path in sorted(Path(course_dir, "lessons").glob("*.ipynb")):
+        try:
+            nb = nbformat.read(path, as_version=4)
+            trusted = bool(notary.check_signature(nb))
+        except Exception:  # an unreadable notebook is reported by JupyterLab itself
+            continue
+        widgets = [o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])
+                   if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+        pictures = sum("backprop-explorer-still" in d.get("text/html", "") for d in widgets)
+        found.append(LessonOutputs(path.name, trusted, pictures, len(widgets) - pictures))
+    return found
+
+
 def dataset_loaders():
     """The shipped data sets, by name (an import failure is reported as a failing loader)."""
     try:
@@ -250,6 +299,7 @@ def gather_checks(course_dir_arg=None):
     name = DEFAULT_KERNEL
     if course.ok:
         name = notebook_kernel_name(launch.find_course_dir(course_dir_arg))
+        checks.append(check_first_open(lesson_outputs(launch.find_course_dir(course_dir_arg))))
     specs = KernelSpecManager().get_all_specs()
     argv = specs[name]["spec"]["argv"] if name in specs else None
     report = run_import(kernel_python(argv)) if argv else (False, "no kernel")

@@ -6,15 +6,30 @@ notebooks' kernel sees the same installed ``backproplib``, numpy and ipywidgets.
 The course folder is the one that holds ``lessons/`` (and ``exercises/``). It is found, in order:
 from ``--dir``, from the current directory (or one of its parents), or next to the installed
 package (an editable install from a clone of the repository).
+
+JupyterLab runs in its own session, so Ctrl+C (SIGINT) or SIGTERM reaches this command only:
+it then asks JupyterLab to shut down cleanly (its kernels first), waits, and ends whatever is
+left if that takes too long — no server or kernel outlives the command. For the course, the
+pop-up asking whether to fetch Jupyter news is off and nothing is fetched (``LAB_DEFAULTS``,
+given as default settings, so a learner's own settings still win).
 """
 
+import json
 import os
+import signal
 import subprocess
 import sys
+import tempfile
+import time
 from pathlib import Path
 
 #: the first notebook a learner should see, relative to the course folder
 START_NOTEBOOK = "lessons/00_start_here.ipynb"
+#: JupyterLab default settings for the course: no news pop-up, no update check
+LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
+                                                                "checkForUpdates": False}}
+#: seconds JupyterLab gets to shut down (kernels included) before it is ended by force
+SHUTDOWN_SECONDS = 20
 
 
 class CourseNotFoundError(FileNotFoundError):
@@ -70,7 +85,9 @@ def build_lab_argv(course_dir, port=None, no_browser=False, python=None, as_root
     course_dir = Path(course_dir)
     python = python or sys.executable
     as_root = (os.geteuid() == 0) if as_root is None else as_root
-    argv = [python, "-m", "jupyter", "lab", f"--ServerApp.root_dir={course_dir}"]
+    argv = [python, "-m", "jupyter", "lab", f"--ServerApp.root_dir={course_dir}",
+            "--LabApp.news_url=None",
+            "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"]
     if (course_dir / START_NOTEBOOK).is_file():
         argv.append(f"--LabApp.default_url=/lab/tree/{START_NOTEBOOK}")
     elif (course_dir / "lessons").is_dir():
@@ -100,6 +117,18 @@ def register(subparsers):
     parser.set_defaults(func=run)
 
 
+def lab_environment(config_dir, environ=None):
+    """The environment for JupyterLab: ``environ`` plus a Jupyter config folder (created in
+    ``config_dir``) holding ``LAB_DEFAULTS`` as default settings."""
+    env = dict(os.environ if environ is None else environ)
+    path = Path(config_dir, "labconfig", "default_setting_overrides.json")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(LAB_DEFAULTS, indent=2), encoding="utf-8")
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
+        p for p in (str(config_dir), env.get("JUPYTER_CONFIG_PATH", "")) if p)
+    return env
+
+
 def run(args):
     try:
         course_dir = find_course_dir(args.dir)
@@ -110,12 +139,63 @@ def run(args):
     print(f"Opening the course in JupyterLab: {course_dir}\n"
           f"(stop it with Ctrl+C; if widgets show as text, run: backprop-course doctor)",
           flush=True)
-    server, interrupted = subprocess.Popen(argv), False
-    while True:
+    with tempfile.TemporaryDirectory(prefix="backprop-course-") as config_dir:
+        server = subprocess.Popen(argv, env=lab_environment(config_dir), stdin=subprocess.DEVNULL,
+                                  start_new_session=True)
+        return supervise(server)
+
+
+def supervise(server, grace=SHUTDOWN_SECONDS):
+    """Wait for the JupyterLab process ``server``; on SIGINT or SIGTERM shut it down cleanly.
+
+    The first signal sends JupyterLab SIGTERM (its own clean shutdown: kernels, then itself);
+    if it has not exited ``grace`` seconds later, or at a second signal, it and its kernels are
+    killed. Returns 0 after a shutdown on request, else JupyterLab's exit status.
+    """
+    stopping = []
+
+    def stop(signum, frame):
+        stopping.append(signum)
+        if len(stopping) == 1:
+            print("\nShutting JupyterLab down (its kernels first)...", flush=True)
+            server.send_signal(signal.SIGTERM)
+        else:
+            end_by_force(server)
+
+    handled = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, stop) for s in handled}
+    deadline = None
+    try:
+        while True:
+            try:
+                status = server.wait(timeout=0.25)
+                return 0 if stopping else status
+            except subprocess.TimeoutExpired:
+                if stopping and deadline is None:
+                    deadline = time.monotonic() + grace
+                if deadline is not None and time.monotonic() > deadline:
+                    print(f"JupyterLab did not stop within {grace} s: ending it.", file=sys.stderr)
+                    end_by_force(server)
+                    deadline = float("inf")
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+
+
+def end_by_force(server):
+    """Kill JupyterLab's process group and every process it started (kernels run in sessions
+    of their own, so they are found as its descendants)."""
+    try:
+        import psutil
+        descendants = psutil.Process(server.pid).children(recursive=True)
+    except Exception:  # psutil missing, or the server already gone: its group is all we know
+        descendants = []
+    try:
+        os.killpg(server.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    for process in descendants:
         try:
-            status = server.wait()
-            return 0 if interrupted else status  # stopped on purpose with Ctrl+C
-        except KeyboardInterrupt:
-            # JupyterLab received the Ctrl+C too: it asks to confirm, then shuts its kernels down
-            # itself. Keep waiting for it rather than leaving its kernels behind.
-            interrupted = True
+            process.kill()
+        except Exception:  # already gone
+            pass

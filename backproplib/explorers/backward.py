@@ -235,7 +235,7 @@ class BackwardStepExplorer(BlitExplorer):
             "w1": widgets.FloatSlider(value=w1, min=-6.0, max=6.0, step=0.1, description="w1"),
         }
         self.w1_start = w1
-        super().__init__(controls, width=9.0, height=3.6,
+        super().__init__(controls, width=9.5, height=4.0,
                          title="The backward pass, one node at a time")
         self.buttons = {"previous": widgets.Button(description="◀ Previous"),
                         "next": widgets.Button(description="Next ▶")}

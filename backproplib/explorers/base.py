@@ -26,10 +26,12 @@ import html
 import re
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 import traitlets
 
 from .render import css_size, figure_to_png, image_layout, new_figure, still_html, still_png
+from .style import EXPLORER_RC
 
 #: the width of a control besides its description (slider and value, or menu)
 CONTROL_WIDTH = "16em"
@@ -41,6 +43,16 @@ class Explorer:
     controls: dict
 
     def __init__(self, controls, width=6.0, height=4.0, title=""):
+        with matplotlib.rc_context(EXPLORER_RC):
+            self._build(controls, width, height, title)
+        for ax in self.figure.axes:   # tick labels made later (new limits) keep the size
+            ax.tick_params(labelsize=EXPLORER_RC["xtick.labelsize"])
+        # The first render placed the axes; keep that layout so later renders skip the
+        # layout engine (about half the time of a redraw).
+        self.figure.set_layout_engine("none")
+        self.first_picture = None   # still PNG of the first state, made when first displayed
+
+    def _build(self, controls, width, height, title):
         self.controls = dict(controls)
         self.title = title
         self.figure = new_figure(width, height)
@@ -58,10 +70,6 @@ class Explorer:
         for control in self.controls.values():
             control.observe(self.update, names="value")
         self.update()
-        # The first render placed the axes; keep that layout so later renders skip the
-        # layout engine (about half the time of a redraw).
-        self.figure.set_layout_engine("none")
-        self.first_picture = None   # still PNG of the first state, made when first displayed
 
     # -- to be provided by subclasses ---------------------------------------------------------
 

@@ -68,12 +68,13 @@ def layout_graph(root, sweeps=4):
 
 
 def format_number(x):
-    """A short, fixed-width-ish text for a float: 4 decimals, or scientific when large or tiny."""
+    """A short text for a float that fits a node's box: 3 decimals (2 from 10 on), or
+    scientific with 2 digits when large or tiny."""
     if x != x or abs(x) == float("inf"):
         return str(x)
     if x != 0 and (abs(x) >= 1e4 or abs(x) < 1e-3):
-        return f"{x:.2e}"
-    return f"{x:.4f}"
+        return f"{x:.1e}"
+    return f"{x:.2f}" if abs(x) >= 10 else f"{x:.3f}"
 
 
 def node_text(node, show_grad=True, grad=None):

@@ -130,7 +130,7 @@ class LossLandscapeExplorer(BlitExplorer):
                           "b": widgets.FloatSlider(value=b, min=self.B_RANGE[0],
                                                    max=self.B_RANGE[1],
                                                    description="b (intercept)", **step)},
-                         width=9.5, height=4.0, title="The loss landscape of a line y = w·x + b")
+                         width=9.5, height=4.4, title="The loss landscape of a line y = w·x + b")
 
     def setup_figure(self, fig):
         ax_l, ax_d = fig.subplots(1, 2, width_ratios=[1.15, 1])
@@ -151,7 +151,9 @@ class LossLandscapeExplorer(BlitExplorer):
                                  scale=1, color=VERMILLION, width=0.012, label="−∇L direction")
         ax_l.set(xlabel="slope w", ylabel="intercept b", xlim=self.W_RANGE, ylim=self.B_RANGE,
                  title="loss landscape")
-        ax_l.legend(loc="lower left", fontsize=MIN_FONT_SIZE, framealpha=0.9)
+        # under the landscape, not on it: the point may go anywhere in the square
+        ax_l.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=3, fontsize=MIN_FONT_SIZE,
+                    columnspacing=1.0, handletextpad=0.4, frameon=False)
 
         ax_d.plot(self.x, self.y, "o", color=BLUE, ms=6, label="data (x, y)")
         self.x_line = np.array([self.x.min() - 0.3, self.x.max() + 0.3])

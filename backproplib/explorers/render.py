@@ -58,7 +58,7 @@ def image_layout(figure):
     import ipywidgets as widgets
 
     width, _ = css_size(figure)
-    return widgets.Layout(width=f"{width}px", max_width="100%", height="auto",
+    return widgets.Layout(width=f"{width}px", max_width="100%", height="auto", margin="0",
                           align_self="flex-start", object_fit="contain")
 
 

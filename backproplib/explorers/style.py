@@ -22,4 +22,8 @@ DIVERGING_CMAP = "PuOr_r"
 #: the ends of DIVERGING_CMAP ("PuOr_r"): positive values orange, negative values purple
 POSITIVE, NEGATIVE = "#B25706", "#532687"
 #: the smallest font size (points) of any text in an explorer: legible in a 1024-pixel window
-MIN_FONT_SIZE = 9
+MIN_FONT_SIZE = 10
+#: matplotlib settings while an explorer builds its figure: text a little larger than usual
+EXPLORER_RC = {"font.size": 11, "axes.titlesize": 11, "axes.labelsize": 11,
+               "xtick.labelsize": MIN_FONT_SIZE, "ytick.labelsize": MIN_FONT_SIZE,
+               "legend.fontsize": MIN_FONT_SIZE}

@@ -1,0 +1,109 @@
+"""``backprop-course open`` with a real JupyterLab: it stops cleanly on SIGINT and SIGTERM, with
+every kernel, and the course's JupyterLab has no news pop-up."""
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+
+import psutil
+import pytest
+
+from backproplib.course import launch
+
+TOKEN = "course-command-test"
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def api(port, method, path):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", method=method,
+                                     headers={"Authorization": f"token {TOKEN}"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        body = response.read()
+    return json.loads(body) if body else None
+
+
+@pytest.fixture
+def course(tmp_path):
+    (tmp_path / "course" / "lessons").mkdir(parents=True)
+    env = dict(os.environ, JUPYTER_TOKEN=TOKEN)
+    for name in ("JUPYTERLAB_SETTINGS_DIR", "JUPYTERLAB_WORKSPACES_DIR", "JUPYTER_RUNTIME_DIR",
+                 "JUPYTER_DATA_DIR"):
+        env[name] = str(tmp_path / name.lower())
+    return tmp_path / "course", env
+
+
+def start(course, env):
+    """The course command on a free port, once JupyterLab answers; and the port."""
+    port = free_port()
+    command = subprocess.Popen([sys.executable, "-m", "backproplib.course", "open", "--dir",
+                                str(course), "--port", str(port), "--no-browser"], env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        assert command.poll() is None, command.stdout.read()
+        try:
+            api(port, "GET", "/api/status")
+            return command, port
+        except (urllib.error.URLError, ConnectionError, OSError):
+            time.sleep(0.3)
+    command.kill()
+    pytest.fail("JupyterLab did not answer within 90 s")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_a_signal_to_the_course_command_stops_jupyterlab_and_its_kernels(course, sig):
+    course_dir, env = course
+    command, port = start(course_dir, env)
+    try:
+        kernel = api(port, "POST", "/api/kernels")
+        deadline = time.monotonic() + 60   # wait until the kernel process exists
+        while time.monotonic() < deadline:
+            family = psutil.Process(command.pid).children(recursive=True)
+            if len(family) >= 2:   # JupyterLab and the kernel
+                break
+            time.sleep(0.2)
+        assert len(family) >= 2, f"no kernel process under the course command: {family}"
+        command.send_signal(sig)
+        status = command.wait(60)
+        output = command.stdout.read()
+    finally:
+        if command.poll() is None:
+            command.kill()
+    gone, alive = psutil.wait_procs(family, timeout=10)
+    assert not alive, f"left running after {sig.name}: {[p.cmdline()[:4] for p in alive]}"
+    assert status == 0, output
+    assert "Shutting JupyterLab down" in output
+    assert "did not stop" not in output, output   # a clean shutdown, not a forced one
+    assert kernel["id"]
+
+
+def test_the_course_jupyterlab_has_no_news_pop_up(course):
+    course_dir, env = course
+    command, port = start(course_dir, env)
+    try:
+        settings = api(port, "GET", "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+    finally:
+        command.send_signal(signal.SIGTERM)
+        command.wait(60)
+    # "none" (the default) asks the learner with a pop-up; "false" never fetches and never asks
+    assert settings["settings"]["fetchNews"] == "false"
+    assert settings["settings"]["checkForUpdates"] is False
+
+
+def test_lab_environment_keeps_other_config_folders(tmp_path):
+    env = launch.lab_environment(tmp_path / "config", {"JUPYTER_CONFIG_PATH": "/elsewhere"})
+    assert env["JUPYTER_CONFIG_PATH"].split(os.pathsep) == [str(tmp_path / "config"), "/elsewhere"]
+    written = json.loads((tmp_path / "config" / "labconfig" / "default_setting_overrides.json")
+                         .read_text())
+    assert written == launch.LAB_DEFAULTS
