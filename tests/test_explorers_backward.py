@@ -147,7 +147,8 @@ def test_step_explorer_with_a_saturated_tanh_is_finite_and_says_so(w1):
     before = e.image.value
     e.controls["w1"].value = w1
     assert e.image.value != before  # the forward values in the boxes were redrawn
-    assert f"data {format_number(w1)}" in e.artists[[n.label for n in e.result.nodes].index("w1")].text.get_text()
+    w1_box = e.artists[[n.label for n in e.result.nodes].index("w1")]
+    assert f"data {format_number(w1)}" in w1_box.text.get_text()
     e.controls["step"].value = 13
     assert e.error is None and bytes(e.image.value).startswith(PNG)
     assert all(np.isfinite(s.grad) for s in e.result.steps)
