@@ -232,7 +232,10 @@ ARM_JS = """(i) => {
   const img = explorer.querySelector('img');
   const readout = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
   const press = window.__bpPress = {t0: null, image: null, readout: null, src: img.src, done: false};
-  document.addEventListener('keydown', e => { press.t0 = e.timeStamp; }, {capture: true, once: true});
+  // the last key pressed before the output changes (a menu may take two: open, then choose)
+  const keydown = e => { if (press.image === null && press.readout === null) press.t0 = e.timeStamp; };
+  document.addEventListener('keydown', keydown, {capture: true});
+  window.__bpKeydown = keydown;
   const observer = new MutationObserver(() => {
     const now = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
     if (press.readout === null && now !== readout) {
@@ -280,42 +283,49 @@ def explorer_controls(page, i):
     return page.evaluate(CONTROLS_JS, i)
 
 
-def key_for(page, control, forward=True):
-    """The key that moves ``control`` (a dict from CONTROLS_JS) one step forward or back."""
+def keys_for(page, control, forward=True):
+    """The keys that move ``control`` (a dict from CONTROLS_JS) one step forward or back.
+
+    A menu (select) is opened with Alt+↓, moved with an arrow and closed with Enter: in
+    JupyterLab's command mode a bare ↓ on a closed menu moves to the next cell instead.
+    """
     kind = control["kind"]
     if kind == "slider":
         handle = page.locator(f"[data-bp-control='{control['index']}']").first
         at_end = handle.get_attribute("aria-valuenow") == handle.get_attribute(
             "aria-valuemax" if forward else "aria-valuemin")
-        return ("ArrowLeft" if at_end else "ArrowRight") if forward else (
-            "ArrowRight" if at_end else "ArrowLeft")
+        return [("ArrowLeft" if at_end else "ArrowRight") if forward else (
+            "ArrowRight" if at_end else "ArrowLeft")]
     if kind == "select":
-        return "ArrowDown" if forward else "ArrowUp"
+        return ["Alt+ArrowDown", "ArrowDown" if forward else "ArrowUp", "Enter"]
     if kind in ("checkbox", "button"):
-        return "Space" if kind == "checkbox" else "Enter"
-    return "ArrowUp" if forward else "ArrowDown"
+        return ["Space" if kind == "checkbox" else "Enter"]
+    return ["ArrowUp" if forward else "ArrowDown"]
 
 
 def press_and_time(page, explorer, control, forward=True, timeout_s=5.0):
     """Focus ``control`` of explorer number ``explorer``, press its key, and wait for the output.
 
-    Returns {"image_ms": time from the key press to the new image decoded and painted (None if
-    the image did not change), "readout_ms": ... to the new readout (None), "key": key}.
+    Returns {"image_ms": time from the (last) key press to the new image decoded and painted
+    (None if the image did not change), "readout_ms": ... to the new readout (None), "key"}.
     """
-    key = key_for(page, control, forward)
+    keys = keys_for(page, control, forward)
     handle = page.locator(f"[data-bp-control='{control['index']}']").first
     handle.focus()
     page.evaluate(ARM_JS, explorer)
-    page.keyboard.press(key)
+    for key in keys:
+        page.keyboard.press(key)
     try:
         page.wait_for_function("() => window.__bpPress.done", timeout=timeout_s * 1000)
     except Exception:  # noqa: BLE001 - no new image in time: the readout may still have changed
         pass
-    press = page.evaluate("() => { window.__bpObserver.disconnect(); return window.__bpPress; }")
+    press = page.evaluate("""() => { window.__bpObserver.disconnect();
+        document.removeEventListener('keydown', window.__bpKeydown, {capture: true});
+        return window.__bpPress; }""")
     t0 = press["t0"]
     image = press["image"] - t0 if t0 is not None and press["image"] not in (None, -1) else None
     readout = press["readout"] - t0 if t0 is not None and press["readout"] is not None else None
-    return {"image_ms": image, "readout_ms": readout, "key": key}
+    return {"image_ms": image, "readout_ms": readout, "key": "+".join(keys)}
 
 
 def clipped_parts(page, i):

@@ -20,6 +20,7 @@ import os
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from backproplib.explorers.render import RUN_TO_MOVE
@@ -191,6 +192,10 @@ def test_first_open_shows_a_still_picture_of_every_explorer(page, lab, request):
     assert cells, "no explorer cell found in lessons/"
     for notebook in sorted({c.notebook for c in cells}):
         open_notebook(page, lab, f"lessons/{notebook}", f"first-{notebook[:2]}", kernel=False)
+        count = len(nbformat.read(COURSE_DIR / "lessons" / notebook, as_version=4).cells)
+        page.wait_for_function(f"""() => document.querySelectorAll('{NOTEBOOK} .jp-Notebook .jp-Cell')
+                                   .length === {count} && [...document.querySelectorAll(
+                                   '{NOTEBOOK} img')].every(img => img.complete)""")
         shown = page.evaluate(STILLS_JS)
         for cell in (c for c in cells if c.notebook == notebook):
             still = shown[cell.index]

@@ -14,7 +14,7 @@ import urllib.request
 import psutil
 import pytest
 
-from backproplib.course import launch
+from backproplib.course import cli, doctor, launch
 
 TOKEN = "course-command-test"
 
@@ -107,3 +107,72 @@ def test_lab_environment_keeps_other_config_folders(tmp_path):
     written = json.loads((tmp_path / "config" / "labconfig" / "default_setting_overrides.json")
                          .read_text())
     assert written == launch.LAB_DEFAULTS
+
+
+# -- doctor: what a first open shows is told apart from a missing widgets extension -----------
+
+def test_first_open_check_explains_still_pictures_and_untrusted_lessons():
+    lessons = [doctor.LessonOutputs("00_start_here.ipynb", False, 1, 0),
+               doctor.LessonOutputs("01_forward_pass.ipynb", True, 2, 0)]
+    check = doctor.check_first_open(lessons)
+    assert check.ok   # nothing to fix: it explains what the learner will see
+    assert "1 of 2 lessons not yet trusted" in check.message
+    assert "3 explorers saved with a still picture" in check.message
+    assert "run the cell" in check.message and "not a widget problem" in check.message
+
+
+def test_first_open_check_names_lessons_saved_with_widgets_as_text():
+    check = doctor.check_first_open([doctor.LessonOutputs("04_x.ipynb", False, 0, 2)])
+    assert "04_x.ipynb" in check.message and "as text" in check.message
+
+
+def test_missing_widgets_extension_says_it_shows_even_after_running(tmp_path):
+    check = doctor.check_widgets_extension([tmp_path])
+    assert not check.ok and "even after their cell has run" in check.message
+
+
+def test_lesson_outputs_reads_trust_and_saved_pictures(tmp_path, monkeypatch):
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    (tmp_path / "lessons").mkdir()
+    nb = nbformat.v4.new_notebook()
+    view = {"application/vnd.jupyter.widget-view+json": {"model_id": "x"}}
+    nb.cells = [nbformat.v4.new_code_cell("A()", outputs=[nbformat.v4.new_output(
+                    "display_data", {**view, "text/html": "<div class='backprop-explorer-still'>"})]),
+                nbformat.v4.new_code_cell("B()", outputs=[nbformat.v4.new_output(
+                    "display_data", {**view, "text/plain": "HBox()"})])]
+    nbformat.write(nb, tmp_path / "lessons" / "00_a.ipynb")
+    (found,) = doctor.lesson_outputs(tmp_path)
+    assert found == doctor.LessonOutputs("00_a.ipynb", False, 1, 1)
+    monkeypatch.setattr(NotebookNotary, "check_signature", lambda self, nb: True)
+    assert doctor.lesson_outputs(tmp_path)[0].trusted   # a signed notebook: JupyterLab trusts it
+
+
+# -- execute: a notebook's outputs, saved without widget state, or the file left alone --------
+
+def test_execute_saves_outputs_without_widget_state(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    nb.cells = [nbformat.v4.new_code_cell("print(6 * 7)")]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    assert cli.main(["execute", str(path)]) == 0
+    done = nbformat.read(path, as_version=4)
+    assert done.cells[0].outputs[0].text == "42\n" and done.cells[0].execution_count == 1
+    assert "widgets" not in done.metadata
+
+
+def test_execute_leaves_a_failing_notebook_unchanged(tmp_path):
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("1 / 0")]
+    path = tmp_path / "n.ipynb"
+    nbformat.write(nb, path)
+    before = path.read_bytes()
+    assert cli.main(["execute", str(path), str(tmp_path / "missing.ipynb")]) == 1
+    assert path.read_bytes() == before
+    assert list(tmp_path.iterdir()) == [path]   # no half-written file left behind

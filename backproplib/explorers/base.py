@@ -109,9 +109,11 @@ class Explorer:
             return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
-        self.image.value = self.render()
+        png = self.render()
         self.readout.value = self.describe(self.result)
-        self.image.tooltip = self.alt_text()
+        with self.image.hold_sync():   # the picture and its text alternative in one message
+            self.image.value = png
+            self.image.tooltip = self.alt_text()
 
     def render(self):
         """The figure as PNG bytes for the image (``BlitExplorer`` redraws only what moves)."""

@@ -166,7 +166,7 @@ class NeuronExplorer(BlitExplorer):
                          ("leaky ReLU", "leaky_relu"), ("identity", "identity")],
                 value=activation, description="f"),
         }
-        super().__init__(controls, width=8.0, height=3.4, title="One neuron: a = f(w₁x₁ + w₂x₂ + b)")
+        super().__init__(controls, width=8.0, height=3.8, title="One neuron: a = f(w₁x₁ + w₂x₂ + b)")
 
     def setup_figure(self, fig):
         e = self.extent
@@ -186,7 +186,9 @@ class NeuronExplorer(BlitExplorer):
                                  label="marked point")
         ax.set(xlim=(-e, e), ylim=(-e, e), xlabel="input x₁", ylabel="input x₂",
                title="a over the input plane")
-        self.legend = ax.legend(loc="upper right", fontsize=MIN_FONT_SIZE, framealpha=0.85)
+        # under the plane, not on it: drawn once with the still picture, never over the image
+        self.legend = ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                                fontsize=MIN_FONT_SIZE, frameon=False)
         ax.set_xticks([-2, 0, 2])
         ax.set_yticks([-2, 0, 2])
 
@@ -207,7 +209,7 @@ class NeuronExplorer(BlitExplorer):
         ax.yaxis.set_major_locator(MaxNLocator(4))
         # drawn on every redraw, in this order: the image, then what lies on top of it
         self.moving = [self.im, *self.ax_plane.spines.values(), self.line, self.marker,
-                       self.legend, self.curve, self.curve_point]
+                       self.curve, self.curve_point]
 
     def compute(self, w1, w2, b, activation):
         return neuron_state(w1, w2, b, activation, self.point, self.extent, self.resolution)
