@@ -160,33 +160,38 @@ def browser_rows(quick):
 
 
 def time_controls(page, i, cell, presses, explorer_controls, press_and_time):
-    """One row per control of explorer ``i``: ``presses`` key presses, back and forth; the
-    explorer's very first move is the first sample of its first control."""
+    """One row per control of explorer ``i``: ``presses`` key presses, back and forth. The
+    explorer's very first move is the first sample of its first control. A control whose first
+    press changes nothing (◀ Previous at the first step) is timed again after the others."""
     page.locator(".backprop-explorer").nth(i).scroll_into_view_if_needed()
-    rows = []
-    for k, control in enumerate(explorer_controls(page, i)):
-        samples, text_only, first = [], 0, None
-        for n in range(presses):
-            timing = press_and_time(page, i, control, forward=n % 2 == 0)
-            ms = timing["image_ms"] if timing["image_ms"] is not None else timing["readout_ms"]
-            text_only += timing["image_ms"] is None and ms is not None
-            if ms is not None:
-                samples.append(ms / 1000)
-                if k == 0 and n == 0:
-                    first = ms
-        name = f"{cell.name} {control['label'] or control['kind']}"
-        if not samples:
-            rows.append(skipped(SECTION, name, "the key press changed nothing"))
-            continue
-        median, high = statistics.median(samples), p95(samples)
-        note = [f"p95 {high * 1e3:.0f} ms"]
-        if first is not None:
-            note.append(f"first move {first:.0f} ms")
-        if text_only:
-            note.append(f"{text_only} presses changed only the readout")
-        rows.append(Row(SECTION, name, tuple(samples), "time",
-                        f"median <= {MEDIAN_TARGET * 1e3:.0f} ms, p95 <= {P95_TARGET * 1e3:.0f} ms",
-                        median <= MEDIAN_TARGET and high <= P95_TARGET, "; ".join(note)))
+    rows, first, waiting = [], None, explorer_controls(page, i)
+    for _ in range(2):
+        for control in list(waiting):
+            samples, text_only = [], 0
+            for n in range(presses):
+                timing = press_and_time(page, i, control, forward=n % 2 == 0)
+                ms = timing["image_ms"] if timing["image_ms"] is not None else timing["readout_ms"]
+                if ms is None and not samples:
+                    break                      # nothing to move yet: try again later
+                text_only += timing["image_ms"] is None and ms is not None
+                if ms is not None:
+                    samples.append(ms / 1000)
+            if not samples:
+                continue
+            waiting.remove(control)
+            note = [f"p95 {p95(samples) * 1e3:.0f} ms"]
+            if first is None:
+                first = samples[0]
+                note.append(f"first move {first * 1e3:.0f} ms")
+            if text_only:
+                note.append(f"{text_only} presses changed only the readout")
+            median, high = statistics.median(samples), p95(samples)
+            rows.append(Row(SECTION, f"{cell.name} {control['label'] or control['kind']}",
+                            tuple(samples), "time",
+                            f"median <= {MEDIAN_TARGET * 1e3:.0f} ms, p95 <= {P95_TARGET * 1e3:.0f} ms",
+                            median <= MEDIAN_TARGET and high <= P95_TARGET, "; ".join(note)))
+    rows += [skipped(SECTION, f"{cell.name} {c['label']}", "the key press changed nothing")
+             for c in waiting]
     return rows
 
 
@@ -236,7 +241,7 @@ def kernel_rows(quick):
             rows.append(skipped(SECTION, name, error))
             continue
         worst = max(per_control, key=per_control.get)
-        rows.append(Row(SECTION, f"{name} (in the kernel only: no browser)", samples, "time",
+        rows.append(Row(SECTION, f"{name}: update in the kernel", samples, "time",
                         f"target <= {KERNEL_TARGET * 1e3:.0f} ms",
                         statistics.median(samples) <= KERNEL_TARGET,
                         f"slowest control: {worst} {per_control[worst] * 1e3:.0f} ms"))
@@ -244,7 +249,12 @@ def kernel_rows(quick):
 
 
 def run(quick=False):
+    """Browser rows (or, without a browser, in-kernel rows with their target), then the
+    in-kernel time of each explorer's update as information (the kernel's share of the
+    browser's figure), then the PNG encoders."""
     rows = browser_rows(quick)
     if rows is None:
-        rows = kernel_rows(quick)
-    return rows + encoder_rows(quick)
+        return kernel_rows(quick) + encoder_rows(quick)
+    kernel = [Row(r.section, r.item, r.samples, r.unit, "information: the kernel's share", None,
+                  r.note) if r.samples else r for r in kernel_rows(quick)]
+    return rows + kernel + encoder_rows(quick)

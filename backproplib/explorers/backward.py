@@ -93,7 +93,8 @@ class NudgeExplorer(BlitExplorer):
             "log10_dw": widgets.FloatSlider(value=log10_dw, min=-6.0, max=0.0, step=0.25,
                                             description="log₁₀ Δw"),
         }
-        super().__init__(controls, width=9.0, height=3.4, title="Nudge the weight: the derivative as a slope")
+        super().__init__(controls, width=9.0, height=4.4,
+                         title="Nudge the weight: the derivative as a slope")
 
     def setup_figure(self, fig):
         self.ax_curve, self.ax_error = fig.subplots(1, 2)
@@ -105,7 +106,9 @@ class NudgeExplorer(BlitExplorer):
         (self.predicted,) = ax.plot([], [], "^", color=ORANGE, ms=7, mec=BLACK,
                                     label="predicted L(w)+(dL/dw)Δw")
         ax.set(xlabel="weight w", ylabel="loss L(w)", ylim=(-0.25, 2.9), xlim=(-6.5, 6.5))
-        ax.legend(fontsize=MIN_FONT_SIZE, loc="upper right")
+        # legends under the plots, not on them: the points may go anywhere
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
+                  frameon=False)
         ax = self.ax_error
         (self.dL_line,) = ax.plot([], [], color=BLUE, lw=2, label="|ΔL|, the change")
         (self.err_line,) = ax.plot([], [], color=VERMILLION, ls="--", lw=2,
@@ -116,7 +119,8 @@ class NudgeExplorer(BlitExplorer):
                xlim=(1e-6, 1.0), ylim=(self.FLOOR / 10, 1e2))
         ax.set_yticks([1e-20, 1e-16, 1e-12, 1e-8, 1e-4, 1e0])
         ax.minorticks_off()
-        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower right")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1,
+                  frameon=False)
         # the curve L(w) and everything else stay; only these move (drawn by BlitExplorer)
         self.moving = [self.tangent, self.point, self.nudged, self.predicted, self.dL_line,
                        self.err_line, self.dL_mark, self.err_mark]
@@ -150,7 +154,8 @@ class NudgeExplorer(BlitExplorer):
                     "make Δw 10× smaller and the error shrinks about 100× (it is of order Δw²).")
         else:
             note = "The nudge is too small to change L in floating point."
-        return f"<table>{table}</table><p style='max-width:22em'>{html.escape(note)}</p>"
+        return (f"<table style='border-spacing:0.8em 0.1em'>{table}</table>"
+                f"<p style='max-width:22em'>{html.escape(note)}</p>")
 
 
 # -- the backward pass, one node at a time -------------------------------------------------------

@@ -129,9 +129,10 @@ class Explorer:
         cannot be drawn (HTML and plain text; the widget is preferred where it can be)."""
         data = self.widget._repr_mimebundle_(**kwargs)
         if self.first_picture is None:
-            self.first_picture = (still_png(self.figure.canvas), self.alt_text())
-        png, alt = self.first_picture
-        data["text/html"] = still_html(png, css_size(self.figure)[0], self.title, alt)
+            self.first_picture = (still_png(self.figure.canvas), self.alt_text(),
+                                  self.readout.value)
+        png, alt, readout = self.first_picture
+        data["text/html"] = still_html(png, css_size(self.figure)[0], self.title, alt, readout)
         data["text/plain"] = (f"{self.title or type(self).__name__} (an explorer): run this cell "
                               f"to make it move.")
         return data, {"backprop": {"explorer": type(self).__name__}}

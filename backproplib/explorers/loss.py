@@ -87,7 +87,7 @@ class LossExplorer(BlitExplorer):
         lo, hi = self.RANGE
         super().__init__({"prediction": _slider("ŷ (prediction)", prediction, lo, hi, 0.1),
                           "target": _slider("y (target)", target, *self.TARGET_RANGE, 0.1)},
-                         width=6.0, height=3.6, title="Mean squared error of one prediction")
+                         width=6.0, height=4.2, title="Mean squared error of one prediction")
 
     def setup_figure(self, fig):
         ax = fig.add_subplot()
@@ -101,7 +101,9 @@ class LossExplorer(BlitExplorer):
         self.arrow = ax.annotate("", xy=(0, 0), xytext=(0, 0),
                                  arrowprops=dict(arrowstyle="->", color=ORANGE, lw=2.5))
         ax.set(xlim=self.RANGE, ylim=(-6, 90), xlabel="prediction ŷ", ylabel="loss L")
-        ax.legend(loc="upper center", fontsize=MIN_FONT_SIZE, ncol=2)
+        # under the plot, not on it: the curve may reach any height
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), fontsize=MIN_FONT_SIZE, ncol=2,
+                  frameon=False)
         ax.grid(alpha=0.3)
         self.moving = [self.curve, self.tangent, self.point, self.target_mark, self.arrow]
 
@@ -195,7 +197,8 @@ class LogitExplorer(BlitExplorer):
             f"<tr><td>{k}{' (true)' if k == r['target'] else ''}</td><td>{z:.2f}</td>"
             f"<td>{_num(p)}</td><td>{_num(g)}</td></tr>"
             for k, (z, p, g) in enumerate(zip(r["logits"], r["probs"], r["grad"])))
-        table = ("<table><tr><th>class</th><th>logit z</th><th>p = softmax(z)</th>"
+        table = ("<table style='border-spacing:0.8em 0.1em'><tr><th>class</th><th>logit z</th>"
+                 "<th>p = softmax(z)</th>"
                  f"<th>∂L/∂z</th></tr>{rows}</table>")
         lines = [table, f"<b>loss</b> L = −log p<sub>true</sub> = {_num(r['loss'])}"]
         if r["loss"] > CONFIDENTLY_WRONG:

@@ -104,15 +104,16 @@ def still_png(canvas):
     return buffer.getvalue()
 
 
-def still_html(png, css_width, title, alt):
-    """HTML of a saved still picture: the image (with its text alternative) and ``RUN_TO_MOVE``.
+def still_html(png, css_width, title, alt, readout=""):
+    """HTML of a saved still picture: the readout, the image (with its text alternative) and
+    ``RUN_TO_MOVE``.
 
     Plain HTML with inline styles only, so it survives the sanitising of an untrusted notebook,
     of nbconvert's export and of repository viewers.
     """
     source = base64.b64encode(png).decode("ascii")
     heading = f"<b>{html.escape(title)}</b><br>" if title else ""
-    return (f"<div class='backprop-explorer-still'>{heading}"
+    return (f"<div class='backprop-explorer-still'>{heading}<div>{readout}</div>"
             f"<img src='data:image/png;base64,{source}' alt='{html.escape(alt, quote=True)}' "
             f"style='width:{css_width}px;max-width:100%;height:auto'>"
             f"<p><i>{html.escape(RUN_TO_MOVE)}</i></p></div>")
