@@ -1,6 +1,6 @@
 """Gradient checking: compare backprop's gradients with slopes measured by central differences.
 
-The numerical derivative of f at x along entry i (Lesson 04, eq. 4.1):
+The numerical derivative of f at x along entry i, by central differences (Lesson 04, eq. 4.2):
 
     ∂f/∂xᵢ ≈ (f(x + h eᵢ) − f(x − h eᵢ)) / (2h)
 
@@ -37,7 +37,7 @@ def numerical_gradient(f, x, h=1e-5):
 
 
 def relative_error(a, b):
-    """Relative error of two gradient tensors: ‖a − b‖ / (‖a‖ + ‖b‖)   (Lesson 04, eq. 4.2).
+    """Relative error of two gradient tensors: ‖a − b‖ / (‖a‖ + ‖b‖)   (Lesson 04, eq. 4.5).
 
     Scale-free: 1e−7 means "agree to about 7 digits", whatever the size of the gradients; 0 when
     both are zero. Measured over the whole tensor, so an entry that is nearly zero (where round-off

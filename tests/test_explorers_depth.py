@@ -39,11 +39,15 @@ def test_recorded_dZ_are_the_gradients_reaching_each_dense_layer():
     net, loss = build_network(4, "tanh", "he", 1.0, width=5), bp.SoftmaxCrossEntropy()
     loss.forward(net.forward(X), y)
     net.zero_grad()
-    dZs = backward_recording(net, loss.backward())
+    dZs, dAs = backward_recording(net, loss.backward())
     dense = [layer for layer in net.layers if "W" in layer.params]
-    assert len(dZs) == len(dense) == 4
+    assert len(dZs) == len(dAs) == len(dense) == 4
     for layer, dZ in zip(dense, dZs):
         np.testing.assert_allclose(layer.dW, layer.X.T @ dZ, rtol=1e-12)   # eq. 3.8
+    activations = [layer for layer in net.layers if "W" not in layer.params]
+    for act, dA, dZ in zip(activations, dAs, dZs):
+        np.testing.assert_allclose(dZ, dA * (1 - act.A ** 2), rtol=1e-12)    # eq. 3.6 for tanh
+    np.testing.assert_array_equal(dAs[-1], dZs[-1])
 
 
 def test_deep_sigmoid_vanishes_he_relu_does_not_and_large_gain_explodes():

@@ -7,7 +7,7 @@ Pure function (tested without a browser):
         of full-batch gradient descent on the two moons, recording per layer and per step the
         gradient norm and the update-to-weight ratio ‖ΔW⁽ˡ⁾‖/‖W⁽ˡ⁾‖ (how fast the layer learns),
         and at a few checkpoints the 5th/50th/95th percentiles of the activations A⁽ˡ⁾ and of
-        the gradients |dZ⁽ˡ⁾|. Optional gradient clipping (Lesson 05, eq. 5.9).
+        the gradients |dA⁽ˡ⁾| reaching each layer's output. Optional gradient clipping (Lesson 05, eq. 5.6).
 Explorer (a thin view over it):
     DepthExplorer()   guess log₁₀ of ‖dW⁽¹⁾‖/‖dW⁽ᐞ⁾‖ (first over last layer), reveal, then move
                       depth, activation, initialisation and its gain and watch both views update.
@@ -49,7 +49,7 @@ class DepthStudy:
     loss: np.ndarray               # (steps_run,) training loss before each step
     checkpoints: list              # steps at which percentiles were taken
     act_percentiles: np.ndarray    # (len(checkpoints), depth − 1, 3) of A⁽ˡ⁾, hidden layers
-    grad_percentiles: np.ndarray   # (len(checkpoints), depth, 3) of |dZ⁽ˡ⁾|
+    grad_percentiles: np.ndarray   # (len(checkpoints), depth, 3) of |dA⁽ˡ⁾|
     diverged_at: int | None        # the step at which the numbers overflowed, if they did
     clipped_steps: int             # how many steps gradient clipping shortened
     final_accuracy: float          # training accuracy after the last step
@@ -61,7 +61,7 @@ class DepthStudy:
 def build_network(depth, activation, init, gain, width=16, seed=0):
     """``depth`` Dense layers 2 → width → … → width → 2, each hidden one followed by ``activation``.
 
-    The initial weights follow ``init`` (Lesson 05, eqs. 5.5–5.7; "normal" has std 0.01) and are
+    The initial weights follow ``init`` (Lesson 05, eq. 5.5; "normal" has std 0.01) and are
     then multiplied by ``gain``.
     """
     rng = np.random.default_rng(seed)
@@ -77,18 +77,24 @@ def build_network(depth, activation, init, gain, width=16, seed=0):
 
 
 def backward_recording(net, dout):
-    """Network.backward written out (Lesson 03, eq. 3.11), keeping each layer's dZ⁽ˡ⁾, layer 1 first."""
-    dZs = [dout] if "W" in net.layers[-1].params else []   # no activation after the last layer
+    """Network.backward written out (Lesson 03, eq. 3.11), keeping per Dense layer, layer 1 first,
+    dZ⁽ˡ⁾ (the gradient at its pre-activations) and dA⁽ˡ⁾ (at its output, before the activation's
+    backward step; the same as dZ⁽ᐞ⁾ for the last layer, which has no activation).
+    Returns (dZs, dAs), two lists of (N, units) arrays."""
+    last = [dout] if "W" in net.layers[-1].params else []   # no activation after the last layer
+    dZs, dAs = list(last), list(last)
     for layer in reversed(net.layers):
+        if "W" not in layer.params:
+            dAs.append(dout)                 # reaches the activation: dA of the Dense before it
         dout = layer.backward(dout)
         if "W" not in layer.params:          # an activation returned dZ of the Dense before it
             dZs.append(dout)
-    return dZs[::-1]
+    return dZs[::-1], dAs[::-1]
 
 
 def clip_gradients(net, max_norm):
     """Scale every gradient by the same factor so that their joint norm is at most max_norm
-    (Lesson 05, eq. 5.9).  Returns True when it had to shrink them."""
+    (Lesson 05, eq. 5.6).  Returns True when it had to shrink them."""
     grads = [g for _, g in net.gradients()]
     norm = np.sqrt(sum(np.sum(g * g) for g in grads))
     if not norm > max_norm:
@@ -125,7 +131,7 @@ def depth_study(depth=6, activation="sigmoid", init="xavier", gain=1.0, steps=60
         for step in range(steps):
             losses.append(loss.forward(net.forward(X), y))              # forward, loss
             net.zero_grad()
-            dZs = backward_recording(net, loss.backward())              # backward
+            dZs, dAs = backward_recording(net, loss.backward())         # backward
             norms.append([np.linalg.norm(d.grads["W"]) for d in dense])
             if not (np.isfinite(losses[-1]) and np.all(np.isfinite(norms[-1]))):
                 diverged_at = step                                      # overflowed: stop
@@ -138,7 +144,7 @@ def depth_study(depth=6, activation="sigmoid", init="xavier", gain=1.0, steps=60
             if step in (0, steps // 2, steps - 1):
                 checkpoints.append(step)
                 acts.append(_percentiles([a.A for a in net.layers if "W" not in a.params]))
-                grads.append(_percentiles([np.abs(d) for d in dZs]))
+                grads.append(_percentiles([np.abs(d) for d in dAs]))
             clipped += bool(clip is not None and clip_gradients(net, clip))
             ratios.append([lr * np.linalg.norm(d.grads["W"]) / max(np.linalg.norm(d.W), TINY)
                            for d in dense])
@@ -183,7 +189,7 @@ class DepthExplorer(Explorer):
             "activation": widgets.Dropdown(options=ACTIVATION_NAMES, value=activation,
                                            description="activation"),
             "init": widgets.Dropdown(options=[("zeros", "zeros"), ("small normal (0.01)", "normal"),
-                                              ("Xavier (eq. 5.7)", "xavier"), ("He (eq. 5.6)", "he")],
+                                              ("Xavier (eq. 5.5)", "xavier"), ("He (eq. 5.5)", "he")],
                                      value=init, description="init"),
             "gain": widgets.FloatLogSlider(value=gain, base=10, min=-1, max=1, step=0.05,
                                            description="× gain", readout_format=".2f"),
