@@ -125,7 +125,10 @@ def test_explorer_hides_until_revealed_then_every_control_at_its_extremes():
         for name, value in zip(("depth", "activation", "init", "gain"), combo):
             ex.controls[name].value = value
         assert ex.error is None and "nan" not in ex.readout.value.lower()
-    assert "Exploding" in _readout(DepthExplorer(12, "relu", "he", 10.0))
+    boom = DepthExplorer(12, "relu", "he", 10.0)
+    assert "Exploding" in _readout(boom)
+    assert all("stopped at step" in t.get_text() and t.get_visible() for t in boom.stopped)
+    assert boom.dw_line.get_visible() and np.all(np.isfinite(boom.dw_line.get_ydata()))
 
 
 def _readout(ex):

@@ -118,54 +118,60 @@ def _check(depth, activation, init, gain):
         raise ConfigError(f"depth_study: gain must be a number > 0, got {gain!r}.")
 
 
+def train_recording(net, X, y, steps, lr, clip=None):
+    """Full-batch gradient descent on the softmax cross-entropy, recording every layer at every
+    step; stops when the numbers overflow or the gradient passes HUGE.  Returns a dict of lists:
+    loss, norms (‖dW⁽ˡ⁾‖), ratios (lr ‖dW⁽ˡ⁾‖/‖W⁽ˡ⁾‖), deltas (‖dZ⁽ˡ⁾‖ at the first step),
+    checkpoints, acts and grads (percentiles), diverged_at, clipped."""
+    loss, dense = SoftmaxCrossEntropy(), [layer for layer in net.layers if "W" in layer.params]
+    run = dict(loss=[], norms=[], ratios=[], deltas=None, checkpoints=[], acts=[], grads=[],
+               diverged_at=None, clipped=0)
+    for step in range(steps):
+        L = loss.forward(net.forward(X), y)                                # forward, loss
+        net.zero_grad()
+        dZs, dAs = backward_recording(net, loss.backward())                # backward
+        norms = [np.linalg.norm(d.grads["W"]) for d in dense]
+        if not (np.isfinite(L) and np.all(np.isfinite(norms))) or max(norms) > HUGE:
+            run["diverged_at"] = step                                      # overflowed: stop
+            if run["deltas"] is None and np.all(np.isfinite(norms)):
+                run["norms"], run["deltas"] = [norms], [np.linalg.norm(d) for d in dZs]
+            break
+        run["deltas"] = run["deltas"] or [np.linalg.norm(d) for d in dZs]
+        if step in (0, steps // 2, steps - 1):
+            run["checkpoints"].append(step)
+            run["acts"].append(_percentiles([a.A for a in net.layers if "W" not in a.params]))
+            run["grads"].append(_percentiles([np.abs(d) for d in dAs]))
+        run["clipped"] += bool(clip is not None and clip_gradients(net, clip))
+        run["loss"].append(L)
+        run["norms"].append(norms)
+        run["ratios"].append([lr * np.linalg.norm(d.grads["W"]) / max(np.linalg.norm(d.W), TINY)
+                              for d in dense])
+        for d in dense:                                                   # update (plain SGD)
+            for name in d.params:
+                d.params[name] -= lr * d.grads[name]
+    return run
+
+
 def depth_study(depth=6, activation="sigmoid", init="xavier", gain=1.0, steps=60, lr=0.5,
                 width=16, clip=None, guess_log10=0.0, revealed=False, seed=0):
     """Gradient norms at initialisation and a short training run, per layer.  Returns DepthStudy."""
     _check(depth, activation, init, gain)
     X, y = make_moons(n=200, noise=0.15, seed=seed)
-    net, loss = build_network(depth, activation, init, gain, width, seed), SoftmaxCrossEntropy()
-    dense = [layer for layer in net.layers if "W" in layer.params]
-    norms, ratios, losses, acts, grads, checkpoints, deltas = [], [], [], [], [], [], None
-    diverged_at, clipped = None, 0
+    net = build_network(depth, activation, init, gain, width, seed)
     with np.errstate(all="ignore"):
-        for step in range(steps):
-            losses.append(loss.forward(net.forward(X), y))              # forward, loss
-            net.zero_grad()
-            dZs, dAs = backward_recording(net, loss.backward())         # backward
-            norms.append([np.linalg.norm(d.grads["W"]) for d in dense])
-            if not (np.isfinite(losses[-1]) and np.all(np.isfinite(norms[-1]))):
-                diverged_at = step                                      # overflowed: stop
-                losses.pop(), norms.pop()
-                break
-            deltas = [np.linalg.norm(d) for d in dZs] if deltas is None else deltas
-            if max(norms[-1]) > HUGE:                                   # exploded: stop
-                diverged_at = step
-                break
-            if step in (0, steps // 2, steps - 1):
-                checkpoints.append(step)
-                acts.append(_percentiles([a.A for a in net.layers if "W" not in a.params]))
-                grads.append(_percentiles([np.abs(d) for d in dAs]))
-            clipped += bool(clip is not None and clip_gradients(net, clip))
-            ratios.append([lr * np.linalg.norm(d.grads["W"]) / max(np.linalg.norm(d.W), TINY)
-                           for d in dense])
-            for d in dense:                                             # update (plain SGD)
-                for name in d.params:
-                    d.params[name] -= lr * d.grads[name]
-        final_accuracy = accuracy(net.forward(X), y) if diverged_at is None else 0.5
-    first = np.asarray(norms[0]) if norms else np.zeros(depth)
-    deltas = np.zeros(depth) if deltas is None else np.asarray(deltas)
-    ratio = (None if first[0] <= 0 or first[-1] <= 0 or not norms
+        run = train_recording(net, X, y, steps, lr, clip)
+        final_accuracy = accuracy(net.forward(X), y) if run["diverged_at"] is None else 0.5
+    first = np.asarray(run["norms"][0]) if run["norms"] else np.zeros(depth)
+    ratio = (None if first[0] <= 0 or first[-1] <= 0
              else float(np.log10(first[0] / first[-1])))
-    feedback = None if ratio is None else prediction_feedback(guess_log10, ratio)
-    empty = np.zeros((0, depth))
-    return DepthStudy(depth, activation, init, float(gain), first, deltas, ratio,
-                      np.array(norms[:len(ratios)]) if ratios else empty,
-                      np.array(ratios) if ratios else empty,
-                      np.array(losses[:len(ratios)]), checkpoints,
-                      np.array(acts) if acts else np.zeros((0, depth - 1, 3)),
-                      np.array(grads) if grads else np.zeros((0, depth, 3)),
-                      diverged_at, clipped, float(final_accuracy), float(guess_log10),
-                      bool(revealed), feedback)
+    done = len(run["ratios"])
+    return DepthStudy(
+        depth, activation, init, float(gain), first, np.asarray(run["deltas"] or np.zeros(depth)),
+        ratio, np.array(run["norms"][:done]).reshape(done, depth),
+        np.array(run["ratios"]).reshape(done, depth), np.array(run["loss"]), run["checkpoints"],
+        np.array(run["acts"]).reshape(-1, depth - 1, 3), np.array(run["grads"]).reshape(-1, depth, 3),
+        run["diverged_at"], run["clipped"], float(final_accuracy), float(guess_log10),
+        bool(revealed), None if ratio is None else prediction_feedback(guess_log10, ratio))
 
 
 # -- the explorer -------------------------------------------------------------------------------
@@ -214,7 +220,9 @@ class DepthExplorer(Explorer):
         self.ratio_labels = [self.ax_r.text(0, 1, "", fontsize=7, va="center")
                              for _ in range(self.MAX_DEPTH)]
         self.ax_r.set(xlabel="training step", title="learning speed ‖ΔW⁽ˡ⁾‖/‖W⁽ˡ⁾‖")
-        (self.loss_line,) = self.ax_l.plot([], [], color=BLACK, lw=2)
+        (self.loss_line,) = self.ax_l.plot([], [], color=BLACK, lw=2, marker=".", markevery=[0])
+        self.stopped = [ax.text(0.5, 0.85, "", ha="center", va="center", fontsize=9, color=VERMILLION,
+                                transform=ax.transAxes) for ax in (self.ax_r, self.ax_l)]
         self.ax_l.set(xlabel="training step", ylabel="training loss", title="loss")
         self.covers = [ax.text(0.5, 0.5, "?", ha="center", va="center", fontsize=28,
                                transform=ax.transAxes) for ax in (self.ax_g, self.ax_r, self.ax_l)]
@@ -252,6 +260,10 @@ class DepthExplorer(Explorer):
             artist.set_visible(r.revealed)
         for cover in self.covers:
             cover.set_visible(not r.revealed)
+        for text in self.stopped:          # exploding gradients: say why the curves end early
+            text.set_text("" if r.diverged_at is None else
+                          f"⚠ overflow:\nstopped at step {r.diverged_at}")
+            text.set_visible(r.revealed)
 
     def describe(self, r):
         if not r.revealed:
