@@ -110,6 +110,9 @@ def test_bad_settings_are_named():
 def test_explorer_hides_until_revealed_then_every_control_at_its_extremes():
     ex = DepthExplorer()
     assert "Predict first" in ex.readout.value and not ex.dw_line.get_visible()
+    hidden_limits = ex.ax_g.get_ylim()
+    ex.controls["depth"].value = 10                  # the hidden axes do not move with the answer
+    assert ex.ax_g.get_ylim() == hidden_limits
     ex.controls["revealed"].value = True
     assert ex.dw_line.get_visible() and "decades" in ex.readout.value
     settings = [("depth", v) for v in (2, 12)] + [("gain", v) for v in (0.1, 10.0)] + \

@@ -9,8 +9,8 @@ Pure function (tested without a browser):
         and at a few checkpoints the 5th/50th/95th percentiles of the activations A⁽ˡ⁾ and of
         the gradients |dA⁽ˡ⁾| reaching each layer's output. Optional gradient clipping (Lesson 05, eq. 5.6).
 Explorer (a thin view over it):
-    DepthExplorer()   guess log₁₀ of ‖dW⁽¹⁾‖/‖dW⁽ᐞ⁾‖ (first over last layer), reveal, then move
-                      depth, activation, initialisation and its gain and watch both views update.
+    DepthExplorer()   guess log₁₀ of ‖dW⁽¹⁾‖ / ‖dW⁽ᴧ⁾‖ (first over last layer, Λ = depth), reveal,
+                      then move depth, activation, initialisation and its gain and watch both views update.
 """
 
 from dataclasses import dataclass
@@ -43,7 +43,7 @@ class DepthStudy:
     gain: float
     grad_norms_init: np.ndarray    # (depth,) ‖dW⁽ˡ⁾‖ before any update, layer 1 first
     delta_norms_init: np.ndarray   # (depth,) ‖dZ⁽ˡ⁾‖, the gradient reaching layer l, at the start
-    first_over_last: float | None  # log₁₀(‖dW⁽¹⁾‖ / ‖dW⁽ᐞ⁾‖); None when either is 0
+    first_over_last: float | None  # log₁₀(‖dW⁽¹⁾‖ / ‖dW⁽ᴧ⁾‖), Λ = depth; None when either is 0
     grad_norms: np.ndarray         # (steps_run, depth) ‖dW⁽ˡ⁾‖ at every step
     update_ratios: np.ndarray      # (steps_run, depth) lr ‖dW⁽ˡ⁾‖ / ‖W⁽ˡ⁾‖ (after clipping)
     loss: np.ndarray               # (steps_run,) training loss before each step
@@ -79,7 +79,7 @@ def build_network(depth, activation, init, gain, width=16, seed=0):
 def backward_recording(net, dout):
     """Network.backward written out (Lesson 03, eq. 3.11), keeping per Dense layer, layer 1 first,
     dZ⁽ˡ⁾ (the gradient at its pre-activations) and dA⁽ˡ⁾ (at its output, before the activation's
-    backward step; the same as dZ⁽ᐞ⁾ for the last layer, which has no activation).
+    backward step; the same as dZ of the last layer, which has no activation).
     Returns (dZs, dAs), two lists of (N, units) arrays."""
     last = [dout] if "W" in net.layers[-1].params else []   # no activation after the last layer
     dZs, dAs = list(last), list(last)
@@ -260,6 +260,10 @@ class DepthExplorer(Explorer):
             artist.set_visible(r.revealed)
         for cover in self.covers:
             cover.set_visible(not r.revealed)
+        if not r.revealed:                 # neutral axes: their limits must not give the answer away
+            for ax in (self.ax_g, self.ax_r):
+                ax.set_ylim(1e-12, 1e2)
+            self.ax_l.set_ylim(0, 1)
         for text in self.stopped:          # exploding gradients: say why the curves end early
             text.set_text("" if r.diverged_at is None else
                           f"⚠ overflow:\nstopped at step {r.diverged_at}")
@@ -269,15 +273,15 @@ class DepthExplorer(Explorer):
         if not r.revealed:
             return (f"<b>Predict first.</b> With {r.depth} layers, {r.activation} and "
                     f"{r.init} initialisation (× {r.gain:.2f}): how many times larger or smaller "
-                    f"is ‖dW⁽¹⁾‖ than ‖dW⁽ᐞ⁾‖? Set the slider to the power of ten, then press "
-                    f"<i>Reveal</i>.")
+                    f"is ‖dW<sup>(1)</sup>‖ than ‖dW<sup>(Λ)</sup>‖? Set the slider to the power of "
+                    f"ten, then press <i>Reveal</i>.")
         lines = []
         if r.feedback is None:
             lines.append("No gradient reaches some layer (its ‖dW‖ is exactly 0): with zero "
                          "weights every unit of a layer computes the same thing, and the "
                          "gradient of all but (at most) the last layer is 0.")
         else:
-            lines.append(r.feedback.sentence("‖dW⁽¹⁾‖/‖dW⁽ᐞ⁾‖"))
+            lines.append(r.feedback.sentence("‖dW<sup>(1)</sup>‖ / ‖dW<sup>(Λ)</sup>‖"))
         if r.diverged_at is not None:
             lines.append(f"<span style='color:#D55E00'>⚠ Exploding gradients: training stopped "
                          f"at step {r.diverged_at}, where the gradient norm passed {HUGE:.0e} "
