@@ -121,3 +121,14 @@ def test_a_correct_network_has_no_diagnosis_and_input_comes_last():
     assert report.backward_order()[-1].name == "input"
     with pytest.raises(bp.ConfigError):
         network_with_a_bug("loss")
+
+
+@pytest.mark.parametrize("precision, dtype", [("float64", np.float64), ("float32", np.float32)])
+def test_measured_errors_match_a_difference_written_out_here(precision, dtype):
+    r = step_size_study("central", precision)
+    f = lambda w: (np.tanh(w * dtype(1.0) + dtype(0.3)) - dtype(0.6)) ** 2     # noqa: E731
+    exact = 2 * (np.tanh(-0.7) - 0.6) * (1 - np.tanh(-0.7) ** 2)
+    for i in (40, 100, 140):                                             # h = 1e-12, 1e-6, 1e-2
+        h, w = dtype(r.steps[i]), dtype(-1.0)
+        measured = float((f(w + h) - f(w - h)) / (dtype(2) * h))
+        assert r.errors[i] == pytest.approx(max(abs(measured - exact) / abs(exact), 1e-17))
