@@ -172,3 +172,39 @@ class BPTTGradientExplorer(Explorer):
                    f"({'too high' if r.error > 0 else 'too low'}).")
         return (head + f"<br>Truth: 10<sup>{r.log10_ratio:.1f}</sup> — {r.regime}; the gradient "
                 f"changes by a factor of {r.factor_per_step:.3g} per step.<br>You are {verdict}")
+
+
+def draw_unrolled(ax, steps=4, output="each step"):
+    """Draw a recurrent layer unrolled over ``steps`` steps (Lesson 08, eqs. 8.1–8.3).
+
+    Boxes x_t (inputs), h_t (states) and L_t (losses; only L_T when output="last step"); solid
+    black arrows are the forward pass, dashed vermillion arrows the gradient flowing back.
+    """
+    def box(x, y, text, colour):
+        ax.text(x, y, text, ha="center", va="center", fontsize=11,
+                bbox=dict(boxstyle="round,pad=0.35", fc=colour, ec=BLACK))
+
+    def arrow(start, end, backward=False):
+        style = dict(arrowstyle="->", lw=1.5, color=VERMILLION if backward else BLACK,
+                     linestyle="--" if backward else "-", shrinkA=14, shrinkB=14)
+        ax.annotate("", xy=end, xytext=start, arrowprops=style)
+
+    box(0, 1, "h₀", "white")
+    for t in range(1, steps + 1):
+        has_loss = output == "each step" or t == steps
+        box(t, 0, f"x{_subscript(t)}", "#DDEEFF")
+        box(t, 1, f"h{_subscript(t)}", "#FFF2CC")
+        arrow((t, 0), (t, 1))
+        arrow((t - 1, 1), (t, 1))
+        ax.text(t - 0.5, 0.8, "W_h", ha="center", fontsize=8)
+        arrow((t, 1.2), (t - 1, 1.2), backward=True)
+        if has_loss:
+            box(t, 2, f"L{_subscript(t)}", "#E5F5E0")
+            arrow((t, 1), (t, 2))
+            arrow((t + 0.15, 2), (t + 0.15, 1), backward=True)
+    ax.set(xlim=(-0.5, steps + 0.5), ylim=(-0.5, 2.5))
+    ax.axis("off")
+
+
+def _subscript(n):
+    return str(n).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
