@@ -1,8 +1,8 @@
 """Typical wrong answers to exercise 08, with the hint each must produce.
 
 Each entry: (task id, the answer's code, a piece of the expected feedback). The tests run every
-answer through the notebook check (tests/test_exercises.py) and the first one per task through
-the grader. ``np`` is imported for the code.
+answer through the notebook check (tests/test_exercises.py) and one per task through the grader
+(tests/test_exercises_graded.py). ``np`` is imported for the code.
 """
 
 BPTT = '''

@@ -17,8 +17,8 @@ The functions the learner writes (Lesson 08); N sequences, T steps, D features, 
 
 import numpy as np
 
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Backpropagation through time"
 NOTEBOOK = "08_backprop_through_time"
