@@ -7,7 +7,8 @@ Pure function (tested without a browser):
         of full-batch gradient descent on the two moons, recording per layer and per step the
         gradient norm and the update-to-weight ratio ‖ΔW⁽ˡ⁾‖/‖W⁽ˡ⁾‖ (how fast the layer learns),
         and at a few checkpoints the 5th/50th/95th percentiles of the activations A⁽ˡ⁾ and of
-        the gradients |dA⁽ˡ⁾| reaching each layer's output. Optional gradient clipping (Lesson 05, eq. 5.6).
+        the gradients |dA⁽ˡ⁾| reaching each layer's output. Optional gradient clipping by norm
+        (Lesson 05, eq. 5.6), with the library's ``clip_grad_norm``.
 Explorer (a thin view over it):
     DepthExplorer()   guess log₁₀ of ‖dW⁽¹⁾‖ / ‖dW⁽ᴧ⁾‖ (first over last layer, Λ = depth), reveal,
                       then move depth, activation, initialisation and its gain and watch both views update.
@@ -19,6 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..activations import activation_layer
+from ..clipping import clip_grad_norm
 from ..datasets import make_moons
 from ..dense import INITIALISATIONS, Dense
 from ..errors import ConfigError
@@ -92,18 +94,6 @@ def backward_recording(net, dout):
     return dZs[::-1], dAs[::-1]
 
 
-def clip_gradients(net, max_norm):
-    """Scale every gradient by the same factor so that their joint norm is at most max_norm
-    (Lesson 05, eq. 5.6).  Returns True when it had to shrink them."""
-    grads = [g for _, g in net.gradients()]
-    norm = np.sqrt(sum(np.sum(g * g) for g in grads))
-    if not norm > max_norm:
-        return False
-    for g in grads:
-        g *= max_norm / norm
-    return True
-
-
 def _percentiles(arrays):
     return np.array([np.percentile(a, PERCENTILES) for a in arrays]).reshape(len(arrays), 3)
 
@@ -141,7 +131,7 @@ def train_recording(net, X, y, steps, lr, clip=None):
             run["checkpoints"].append(step)
             run["acts"].append(_percentiles([a.A for a in net.layers if "W" not in a.params]))
             run["grads"].append(_percentiles([np.abs(d) for d in dAs]))
-        run["clipped"] += bool(clip is not None and clip_gradients(net, clip))
+        run["clipped"] += bool(clip is not None and clip_grad_norm(net, clip) > clip)  # eq. 5.6
         run["loss"].append(L)
         run["norms"].append(norms)
         run["ratios"].append([lr * np.linalg.norm(d.grads["W"]) / max(np.linalg.norm(d.W), TINY)
@@ -295,5 +285,5 @@ class DepthExplorer(Explorer):
         return "<br>".join(lines)
 
 
-__all__ = ["depth_study", "DepthStudy", "DepthExplorer", "build_network", "clip_gradients",
+__all__ = ["depth_study", "DepthStudy", "DepthExplorer", "build_network", "train_recording",
            "backward_recording"]
