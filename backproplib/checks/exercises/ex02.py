@@ -10,15 +10,15 @@ The functions the learner writes (Lesson 02); N examples, K outputs or classes:
 
 import numpy as np
 
-from ..activations import sigmoid as _sigmoid
-from ..losses import cross_entropy as _cross_entropy
-from ..losses import log_softmax as _log_softmax
-from ..losses import mse as _mse
-from ..losses import mse_gradient as _mse_gradient
-from ..losses import one_hot as _one_hot
-from ..losses import softmax as _softmax
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...activations import sigmoid as _sigmoid
+from ...losses import cross_entropy as _cross_entropy
+from ...losses import log_softmax as _log_softmax
+from ...losses import mse as _mse
+from ...losses import mse_gradient as _mse_gradient
+from ...losses import one_hot as _one_hot
+from ...losses import softmax as _softmax
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Measuring the error"
 NOTEBOOK = "02_error_calculation"
@@ -126,8 +126,10 @@ SOFTMAX = Task(
 # -- 4. and 5. softmax cross-entropy and its gradient ---------------------------------------------
 
 STABLE_LOG = (
-    "for large logits the probability of the correct class underflows to 0 and log(0) = −inf "
-    "(a small epsilon only hides it: the loss comes out wrong). Compute log softmax directly: "
+    "for logits like ±1000 two things can go wrong: a softmax that does not subtract each row's "
+    "maximum overflows (e^1000 is inf, and inf/inf is nan); and even a stable softmax gives the "
+    "correct class a probability that underflows to 0, where log(0) = −inf (a small epsilon only "
+    "hides it: the loss comes out wrong). Compute log softmax directly: "
     "log pₖ = zₖ − max(z) − log Σⱼ e^(zⱼ − max(z))")
 
 
