@@ -27,7 +27,7 @@ from .graph import (
     node_text,
     set_node_state,
 )
-from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
+from .style import BLACK, BLUE, ORANGE, VERMILLION
 
 #: the fixed numbers of the one-weight example L(w) = (tanh(w·x + b) − y)²
 NUDGE_EXAMPLE = dict(x=1.0, b=0.3, y=0.6)
@@ -107,8 +107,7 @@ class NudgeExplorer(BlitExplorer):
                                     label="predicted L(w)+(dL/dw)Δw")
         ax.set(xlabel="weight w", ylabel="loss L(w)", ylim=(-0.25, 2.9), xlim=(-6.5, 6.5))
         # legends under the plots, not on them: the points may go anywhere
-        ax.legend(fontsize=MIN_FONT_SIZE, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2,
-                  frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
         ax = self.ax_error
         (self.dL_line,) = ax.plot([], [], color=BLUE, lw=2, label="|ΔL|, the change")
         (self.err_line,) = ax.plot([], [], color=VERMILLION, ls="--", lw=2,
@@ -119,8 +118,7 @@ class NudgeExplorer(BlitExplorer):
                xlim=(1e-6, 1.0), ylim=(self.FLOOR / 10, 1e2))
         ax.set_yticks([1e-20, 1e-16, 1e-12, 1e-8, 1e-4, 1e0])
         ax.minorticks_off()
-        ax.legend(fontsize=MIN_FONT_SIZE, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1,
-                  frameon=False)
+        ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), frameon=False)
         # the curve L(w) and everything else stay; only these move (drawn by BlitExplorer)
         self.moving = [self.tangent, self.point, self.nudged, self.predicted, self.dL_line,
                        self.err_line, self.dL_mark, self.err_mark]

@@ -150,7 +150,8 @@ class Picture(widgets.Image):
 def fit_controls(controls):
     """Give controls room for their whole descriptions (one width for all, so the sliders line
     up) and values, whatever the window width."""
-    labelled = [c for c in controls if hasattr(getattr(c, "style", None), "description_width")]
+    labelled = [c for c in controls if hasattr(getattr(c, "style", None), "description_width")
+                and not isinstance(c, (widgets.Button, widgets.ToggleButton))]   # buttons: own text
     longest = max((len(c.description) for c in labelled), default=0)
     for control in labelled:
         control.style.description_width = f"{longest + 1}ch"
