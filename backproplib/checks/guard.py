@@ -9,10 +9,23 @@ The grader installs a guard in the grading kernel *before* the submission runs, 
 imported at the top of the notebook (``from backproplib import sigmoid``) is the wrapped one.
 The notebook checks install one only while they call the learner's function; they also read the
 code (``codecheck``), which catches the usual ways of calling the library.
+
+The wrappers only catch calls through the names they replace. A reference to the original kept
+elsewhere (a registry such as ``ACTIVATIONS``, the wrapper's own closure, a reloaded module) is
+caught by a second net: inside ``watch``, a profile hook (``sys.setprofile``, also for new
+threads) notes every call of a forbidden function's code, however it was reached (the code is
+recognised by its file, name and line, so a reloaded copy counts too). It only looks at which
+code runs, so honest code is never affected (inspecting the stack, tracing, recursion).
+
+Like any plagiarism check, this one can be evaded by a determined student (copying the library's
+source into the notebook, switching the profile hook off from inside the call, executing the
+library's file under another name): it is a deterrent and a help to spot copied answers, not a
+proof. What decides a score is judged by the grader outside the submission.
 """
 
 import inspect
 import sys
+import threading
 from contextlib import contextmanager
 
 import backproplib
@@ -38,6 +51,7 @@ class LibraryGuard:
         self.active = frozenset()
         self.used = set()
         self._patches = []  # (owner, attribute, original value or _MISSING)
+        self._codes = {}  # {code key: name} of the originals, for the profile hook
 
     # -- install / remove ---------------------------------------------------------------------
 
@@ -53,6 +67,11 @@ class LibraryGuard:
                 self._wrap_function(target, name)
         return self
 
+    def _remember(self, function, name):
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            self._codes[_code_key(code)] = name
+
     def remove(self):
         for owner, attr, original in reversed(self._patches):
             if original is _MISSING:
@@ -62,6 +81,7 @@ class LibraryGuard:
         self._patches.clear()
 
     def _wrap_function(self, function, name):
+        self._remember(function, name)
         wrapper = self._wrapper(function, name)
         for module in _library_modules():
             for attr, value in list(vars(module).items()):
@@ -78,8 +98,10 @@ class LibraryGuard:
                     continue
                 done.add(attr)
                 if isinstance(value, staticmethod):
+                    self._remember(value.__func__, name)
                     wrapped = staticmethod(self._wrapper(value.__func__, name))
                 elif inspect.isfunction(value):
+                    self._remember(value, name)
                     wrapped = self._wrapper(value, name)
                 else:
                     continue
@@ -108,12 +130,33 @@ class LibraryGuard:
 
     @contextmanager
     def watch(self, forbidden):
-        """Inside: calls of the ``forbidden`` names are refused; yields the set of those called."""
+        """Inside: calls of the ``forbidden`` names are refused (through the wrappers) or noted
+        (through any other reference, by the profile hook); yields the set of those called."""
         self.active, self.used = frozenset(forbidden), set()
+        watched = {key: name for key, name in self._codes.items() if name in self.active}
+        used = self.used
+
+        def profile(frame, event, arg):
+            if event == "call":
+                name = watched.get(_code_key(frame.f_code))
+                if name is not None:
+                    used.add(name)
+
+        previous = sys.getprofile()
+        if watched:
+            sys.setprofile(profile)
+            threading.setprofile(profile)
         try:
             yield self.used
         finally:
+            if watched:
+                sys.setprofile(previous)
+                threading.setprofile(None)
             self.active = frozenset()
+
+
+def _code_key(code):
+    return code.co_filename, code.co_name, code.co_firstlineno
 
 
 class _Missing:
