@@ -191,21 +191,17 @@ def answer_key_folder():
 def read_only_folders():
     """Folders the kernel needs to read: Python's installation, its packages, backproplib.
 
-    sys.path entries outside /usr are mounted one by one, except a folder that holds the
-    backproplib package itself (a course checkout: only the package folder is mounted, never
-    the solutions beside it).
+    Only the installation (sys.prefix) and the package folders on sys.path (``site-packages``,
+    ``dist-packages``) are mounted, with the backproplib package folder alone: never the folder
+    around an editable checkout (the course, with its solutions and tests), the current folder
+    or other entries of PYTHONPATH.
     """
-    package = package_folder()
-    course_root = str(Path(package).parent)
     folders = {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
     for entry in sys.path:
-        if not entry or not os.path.isdir(entry):
-            continue
-        resolved = str(Path(entry).resolve())
-        if resolved != course_root:
-            folders.add(resolved)
+        if entry and os.path.isdir(entry) and Path(entry).name in ("site-packages", "dist-packages"):
+            folders.add(str(Path(entry).resolve()))
     folders = {f for f in folders if not f.startswith(("/usr/", "/etc/")) and f not in ("/usr", "/")}
-    folders.add(package)
+    folders.add(package_folder())
     # a folder inside another is mounted with it (e.g. the package inside site-packages)
     return sorted(f for f in folders
                   if not any(f != g and f.startswith(g.rstrip("/") + "/") for g in folders))

@@ -54,7 +54,7 @@ def encode(value, depth=0):
 
 def decode(data, depth=0):
     """The value ``encode`` described. Raises DecodeError on anything else."""
-    if depth > MAX_DEPTH:
+    if depth > MAX_DEPTH + 1:  # encode stops one level earlier, with an Opaque
         raise DecodeError("nested too deeply")
     if data is None or isinstance(data, (bool, int, float)):
         return data
