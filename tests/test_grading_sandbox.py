@@ -50,7 +50,7 @@ seen["interfaces"] = sorted(name for _, name in socket.if_nameindex())
 seen["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
 seen["grader_visible"] = os.path.exists(f"/proc/{grader}") and grader not in seen["pids"]
 seen["uid"] = os.getuid()
-seen["tmp"] = os.listdir("/tmp")
+seen["tmp"] = [os.path.join(r, f) for r, _, files in os.walk("/tmp") for f in files]
 print(json.dumps(seen))
 """
 
@@ -75,7 +75,7 @@ def test_inside_the_sandbox_the_answer_key_the_course_and_the_network_are_out_of
     assert seen["package"] in ("OSError", "PermissionError")
     assert seen["net"] != "open" and seen["interfaces"] == ["lo"]
     assert max(seen["pids"]) < 10 and not seen["grader_visible"]
-    assert seen["tmp"] == []  # the grader's temporary files are elsewhere
+    assert seen["tmp"] == []  # only the (empty) exchange folder: not the grader's files beside it
     if os.geteuid() == 0:
         assert seen["uid"] != 0
 
