@@ -144,6 +144,36 @@ def test_the_watchdog_kills_memory_spread_over_processes_and_the_budget_ends_a_n
     assert "used up its 6 s" in report.task_problems["t1"]
 
 
+FORGER = """
+import threading, time
+kernel = get_ipython().kernel
+parent = kernel.get_parent()
+def forge():
+    while True:
+        for state in ("busy", "idle"):
+            kernel.session.send(kernel.iopub_socket, "status", {"execution_state": state},
+                                parent=parent)
+        time.sleep(0.01)
+threading.Thread(target=forge, daemon=True).start()
+time.sleep(30)
+"""
+
+
+@needs_sandbox
+def test_forged_status_messages_do_not_move_a_cells_deadline(tmp_path):
+    from backproplib.course.grading.kernel_session import KernelSession
+    from backproplib.course.grading.running import setup_code
+    session = KernelSession(_exchange(tmp_path), 512)
+    try:
+        session.start(setup_code(512, ()))
+        start = time.monotonic()
+        step = session.run(FORGER, timeout=2)
+        elapsed = time.monotonic() - start
+    finally:
+        session.close()
+    assert step.status == "timeout" and elapsed < 3, (step, elapsed)
+
+
 # -- the command line ----------------------------------------------------------------------------
 
 def grade(*args, env=None, cwd=ROOT):

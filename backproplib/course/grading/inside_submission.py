@@ -57,7 +57,6 @@ def setup(memory_mb, guarded):
     limit_memory(memory_mb)
     _GUARD = LibraryGuard(guarded).install()
     _silence_checks()
-    sys.setrecursionlimit(3000)
 
 
 def limit_memory(memory_mb):

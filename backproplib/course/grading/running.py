@@ -173,7 +173,13 @@ class _Runner:
         reply = os.path.join(self.exchange, REPLY)
         request = os.path.join(self.exchange, REQUEST)
         _remove(reply)
-        self._write_request(request, plan.request())
+        try:
+            self._write_request(request, plan.request())
+        except OSError:  # the submission keeps putting something in the request's place
+            self.report.task_problems[plan.task_id] = (
+                f"not graded: the notebook got in the way of the grader's files when {fn} was "
+                f"to be called")
+            return
         step = self._run(collect_code(self.exchange), store_history=False)
         _remove(request)  # whatever happened, the tests leave the sandbox
         self.report.records[plan.task_id] = read_outcomes(reply)
