@@ -51,7 +51,7 @@ class LibraryGuard:
         self.active = frozenset()
         self.used = set()
         self._patches = []  # (owner, attribute, original value or _MISSING)
-        self._codes = {}  # {code key: name} of the originals, for the profile hook
+        self._codes = {}  # {code key: [(name, class or None)]} of the originals, for the profile hook
 
     # -- install / remove ---------------------------------------------------------------------
 
@@ -67,10 +67,12 @@ class LibraryGuard:
                 self._wrap_function(target, name)
         return self
 
-    def _remember(self, function, name):
+    def _remember(self, function, name, cls=None):
+        """Note the code of a forbidden function (or of a method of forbidden class ``cls``:
+        it counts only when called on an instance of that class)."""
         code = getattr(function, "__code__", None)
         if code is not None:
-            self._codes[_code_key(code)] = name
+            self._codes.setdefault(_code_key(code), []).append((name, cls))
 
     def remove(self):
         for owner, attr, original in reversed(self._patches):
@@ -97,11 +99,10 @@ class LibraryGuard:
                 if attr in done or (attr.startswith("__") and attr != "__call__"):
                     continue
                 done.add(attr)
-                if isinstance(value, staticmethod):
-                    self._remember(value.__func__, name)
+                if isinstance(value, staticmethod):  # shared code: only the wrapper watches
                     wrapped = staticmethod(self._wrapper(value.__func__, name))
                 elif inspect.isfunction(value):
-                    self._remember(value, name)
+                    self._remember(value, name, cls)
                     wrapped = self._wrapper(value, name)
                 else:
                     continue
@@ -133,14 +134,16 @@ class LibraryGuard:
         """Inside: calls of the ``forbidden`` names are refused (through the wrappers) or noted
         (through any other reference, by the profile hook); yields the set of those called."""
         self.active, self.used = frozenset(forbidden), set()
-        watched = {key: name for key, name in self._codes.items() if name in self.active}
+        watched = {key: [(n, c) for n, c in entries if n in self.active]
+                   for key, entries in self._codes.items()}
+        watched = {key: entries for key, entries in watched.items() if entries}
         used = self.used
 
         def profile(frame, event, arg):
             if event == "call":
-                name = watched.get(_code_key(frame.f_code))
-                if name is not None:
-                    used.add(name)
+                for name, cls in watched.get(_code_key(frame.f_code), ()):
+                    if cls is None or _called_on(frame, cls):
+                        used.add(name)
 
         previous = sys.getprofile()
         if watched:
@@ -157,6 +160,17 @@ class LibraryGuard:
 
 def _code_key(code):
     return code.co_filename, code.co_name, code.co_firstlineno
+
+
+def _called_on(frame, cls):
+    """True when the method running in ``frame`` was called on an instance of ``cls`` (or of a
+    class of the same name and module: a reloaded copy), not on another subclass of its base."""
+    code = frame.f_code
+    if not code.co_argcount:
+        return False
+    owner = frame.f_locals.get(code.co_varnames[0])
+    kinds = owner.__mro__ if isinstance(owner, type) else type(owner).__mro__
+    return any(k.__name__ == cls.__name__ and k.__module__ == cls.__module__ for k in kinds)
 
 
 class _Missing:
