@@ -250,3 +250,23 @@ def test_safe_text_shows_control_characters_and_keeps_the_rest():
     assert safe_text("a\x1b[31mb\nc\u202ed\udcff") == "a\\x1b[31mb\\x0ac\\u202ed\\udcff"
     assert safe_text("δ = ∂L/∂z ✓", keep="\n") == "δ = ∂L/∂z ✓"
     assert safe_text("two\nlines", keep="\n") == "two\nlines"
+
+
+def test_the_record_survives_a_cut_line_and_refuses_other_options(tmp_path):
+    from backproplib.checks.judge import TaskResult
+    from backproplib.course.grading.judging import SubmissionResult
+    from backproplib.course.grading.record import Record, RecordError
+    record = Record(tmp_path)
+    options = {"seed": 0, "timeout": 5.0}
+    record.start(options)
+    task = TaskResult("01.relu", 3, "relu", "ReLU", 0.0, 1.0, "wrong", "why", ("a", "b"))
+    result = SubmissionResult("a\\xffb.ipynb", "01", "The forward pass", [task], ["note"])
+    record.add(("61ff62", "0" * 64), result)
+    with open(record.path, "a") as f:
+        f.write('{"path": "63", "sha256": "1", "res')  # killed while writing
+    done = record.load(options)
+    assert done == {("61ff62", "0" * 64): result}
+    record.add(("63", "1" * 64), SubmissionResult("c.ipynb", error="not text"))
+    assert len(record.load(options)) == 2
+    with pytest.raises(RecordError, match="other options"):
+        record.load({"seed": 1, "timeout": 5.0})

@@ -168,9 +168,13 @@ def _missing(task, code, cell_errors):
     return f"function {fn} was not defined when the notebook finished running"
 
 
-def _plan(task, cases):
+def _plan(task, cases, substitutes=None):
+    """The collection of ``task``: its tests, and optionally ``substitutes`` {function name:
+    source} that replace the notebook's functions of those names during this collection only
+    (e.g. the reference of an earlier task this one calls; see ``inside_submission``)."""
     return TaskPlan(task.id, task.function, tuple(task.forbidden), tuple(task.args),
-                    [{"args": encode(tuple(c.args)), "strict": c.strict} for c in cases])
+                    [{"args": encode(tuple(c.args)), "strict": c.strict} for c in cases],
+                    dict(substitutes or {}))
 
 
 def _secret_seed(data, seed):
