@@ -212,7 +212,7 @@ while True:  # and never finishes, swallowing interrupts
         time.sleep(100)
     except BaseException:
         pass
-"""), {**ZERO, "problems": ["did not finish within|used up its"]})
+"""), ZERO)  # bounded by the notebook's budget and the restarts, whichever comes first
     cases["hostile_fork_bomb.ipynb"] = (_append(sol1, f"""
 import os, time, sys
 try:
