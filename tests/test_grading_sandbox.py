@@ -18,7 +18,14 @@ import pytest
 
 from backproplib.course.grading.gradebook import safe_text
 from backproplib.course.grading.running import TaskPlan, run_submission
-from backproplib.course.grading.sandbox import Sandbox, answer_key_folder, isolation_problem, package_folder
+from backproplib.course.grading.sandbox import (
+    MAX_FILE_MB,
+    MAX_PROCESSES,
+    Sandbox,
+    answer_key_folder,
+    isolation_problem,
+    package_folder,
+)
 from backproplib.course.grading.transport import encode
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +57,14 @@ seen["interfaces"] = sorted(name for _, name in socket.if_nameindex())
 seen["pids"] = sorted(int(p) for p in os.listdir("/proc") if p.isdigit())
 seen["grader_visible"] = os.path.exists(f"/proc/{grader}") and grader not in seen["pids"]
 seen["uid"] = os.getuid()
+import resource
+seen["nproc"] = resource.getrlimit(resource.RLIMIT_NPROC)
+seen["fsize"] = resource.getrlimit(resource.RLIMIT_FSIZE)
+try:
+    resource.setrlimit(resource.RLIMIT_NPROC, (10**6, 10**6))
+    seen["raise"] = "raised"
+except (ValueError, OSError) as exc:
+    seen["raise"] = type(exc).__name__
 seen["tmp"] = [os.path.join(r, f) for r, _, files in os.walk("/tmp") for f in files]
 print(json.dumps(seen))
 """
@@ -76,6 +91,8 @@ def test_inside_the_sandbox_the_answer_key_the_course_and_the_network_are_out_of
     assert seen["net"] != "open" and seen["interfaces"] == ["lo"]
     assert max(seen["pids"]) < 10 and not seen["grader_visible"]
     assert seen["tmp"] == []  # only the (empty) exchange folder: not the grader's files beside it
+    assert seen["nproc"] == [MAX_PROCESSES, MAX_PROCESSES] and seen["raise"] != "raised"
+    assert seen["fsize"] == [MAX_FILE_MB * 2**20] * 2
     if os.geteuid() == 0:
         assert seen["uid"] != 0
 
