@@ -20,8 +20,9 @@
   not even the machine's loopback), IPC and host name; a new session (no terminal to inject
   keystrokes into);
 * when the grader runs as root, the kernel runs as an unprivileged user id of its own (one per
-  sandbox alive at the same time, so that the process limit counts this submission only), with
-  no capabilities; otherwise as the grader's user inside a user namespace;
+  sandbox alive at the same time in this grader, from ``FIRST_UID`` on, so that the process
+  limit counts this submission only), with no capabilities; otherwise as the grader's user
+  inside a user namespace of its own;
 * limits that hold for every process of the submission: at most ``MAX_PROCESSES`` processes
   (RLIMIT_NPROC), files of at most ``MAX_FILE_MB`` (RLIMIT_FSIZE), no core dumps. Memory is
   limited per process in the kernel (``inside_submission.limit_memory``, a hard RLIMIT_AS) and
@@ -89,11 +90,13 @@ def isolation_problem():
     if os.geteuid() == 0 and shutil.which("setpriv") is None:
         return "setpriv (util-linux) is missing, so the kernel could not drop root rights"
     import subprocess
-    probe = Sandbox().command(["/bin/true"], None)
+    sandbox = Sandbox()
     try:
-        done = subprocess.run(probe, capture_output=True, timeout=20)
+        done = subprocess.run(sandbox.command(["/bin/true"], None), capture_output=True, timeout=20)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"bwrap could not be run: {exc}"
+    finally:
+        sandbox.release()
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip().splitlines()
         return f"bwrap does not work here: {message[-1] if message else done.returncode}"
