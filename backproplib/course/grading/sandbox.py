@@ -41,7 +41,7 @@ sandbox, 3.3 s without it over ipc and 3.4 s over TCP (the kernel's imports domi
 itself starts in tens of milliseconds; the difference is of the order of this machine's noise),
 and a round trip of a one-line cell takes 23 ms over ipc in the sandbox, 26 ms over
 ipc and 22 ms over TCP without it: the transport costs nothing that matters. Grading a class of
-200 with ``--jobs 2`` costs 7% more in the sandbox than without it.
+200 with ``--jobs 2`` took 7% and 11% longer in the sandbox than without it (two runs).
 
 What the sandbox does not protect against: a bug in the Linux kernel or in bubblewrap; CPU time
 taken from other work on the machine (the grader bounds wall-clock time, not CPU share); the
