@@ -144,9 +144,10 @@ def summarise_memory_run(records):
         verdict = "learns" if final < LEARNT else "partly" if final < PARTLY else "fails"
     else:
         final, verdict = float(losses[-1]), "diverged"
-    return MemoryRun(len(records), losses, np.array([r.grad_norm for r in records]), smoothed, final, verdict, diverged_at, first, last,
-                     float(first[0]), float(last[0]), finite[0].recurrent_scale,
-                     finite[-1].recurrent_scale, sum(r.clipped for r in records))
+    return MemoryRun(len(records), losses, np.array([r.grad_norm for r in records]), smoothed,
+                     final, verdict, diverged_at, first, last, float(first[0]), float(last[0]),
+                     finite[0].recurrent_scale, finite[-1].recurrent_scale,
+                     sum(r.clipped for r in records))
 
 
 def relative_gradients(norms):
