@@ -82,8 +82,14 @@ def train_memory(net, delay, steps=400, lr=0.5, clip=None, batch_size=32, seed=0
         clip = check_positive(clip, "clip")
     if not isinstance(net, Network) or not isinstance(net.layers[0], Recurrent):
         raise ConfigError(f"train_memory needs a network from memory_network(), got {net!r}.")
-    rng = np.random.default_rng(seed)
-    loss, optimizer = MSE(), SGD(lr=lr)
+    batch_size = check_positive(batch_size, "batch_size", int)
+    return _training_steps(net, delay, steps, SGD(lr=lr), clip, batch_size,
+                           np.random.default_rng(seed))
+
+
+def _training_steps(net, delay, steps, optimizer, clip, batch_size, rng):
+    """The loop of ``train_memory`` (a generator of its own, so that the checks run at once)."""
+    loss = MSE()
     for step in range(1, steps + 1):
         X, Y = make_memory_task(batch_size, delay, rng=rng)
         net.zero_grad()
