@@ -124,7 +124,7 @@ def _why(r):
     per_step = run.first_share ** (1 / (T - 1))
     text = (f"<b>Why:</b> at the first step the gradient reaching x<sub>1</sub>, the only input "
             f"that carries v, was {_number(run.first_share)} times the one at x<sub>T</sub>: a "
-            f"factor of {per_step:.2f} per step back. Eq. 8.8 caps that factor at s = "
+            f"factor of {per_step:.2g} per step back. Eq. 8.8 caps that factor at s = "
             f"{run.first_scale:.2f} times the tanh slopes")
     if r.outcome == "learns" or run.last_share > 10 * run.first_share:
         return text + (f". After training, s = {run.last_scale:.2f} and {_number(run.last_share)} "
