@@ -170,7 +170,8 @@ class MemoryTaskExplorer(BlitExplorer):
         self.frame = limits          # the still picture: the axes with these limits
 
     def describe(self, r):
-        return describe_memory(r)
+        # a narrow column, so that the controls beside it keep their width
+        return f"<div style='max-width:34em'>{describe_memory(r)}</div>"
 
 
 def memory_axes_limits(r):
