@@ -173,6 +173,18 @@ def test_readout_for_made_up_records():
     r = memory_readout(2, 0.5, 0.0, 0, 60, "fails", records[:3] + [record(4, np.inf, np.nan, True)])
     assert r.outcome == "fails" and r.held and "diverged" in describe_memory(r)
     assert "nan" not in describe_memory(r).lower()
+    unstable = [record(i + 1, 80.0) for i in range(60)]
+    text = describe_memory(memory_readout(2, 1.0, 10.0, 0, 60, "fails", unstable))
+    assert "far above 1/3" in text and "η c = 5" in text and "saturate" in text
+    text = describe_memory(memory_readout(2, 1.0, 0.0, 0, 60, "fails", unstable))
+    assert "without clipping each step is η‖g‖ long" in text
+    cut = [MemoryStep(i + 1, 0.01, 1.0, False, np.array([0.0, 0.0, 1.0]), 0.5, False)
+           for i in range(60)]
+    r = memory_readout(2, 0.5, 1.0, 1, 60, "fails", cut)
+    assert r.reached_from == 3 and r.outcome == "learns" and not r.held
+    assert "after every step cuts it" in describe_memory(r)
+    assert "only x<sub>3</sub> receives one" in describe_memory(r)
+    assert "never asked for it" in describe_memory(r)
     with pytest.raises(ValueError, match="prediction"):
         memory_readout(2, 0.5, 1.0, 0, 60, "maybe")
     assert FLOOR < 1e-15

@@ -112,13 +112,21 @@ def _why(r):
                 f"gradient grow more per step back (eq. 8.8). Clipping (eq. 8.9, c = 1) breaks "
                 f"that loop.")
     if r.reached_from > 1:
-        text = (f"<b>Why:</b> no gradient reaches x<sub>1</sub>: truncation after every "
-                f"{r.truncate} steps cuts it (eq. 8.10), so only x<sub>{r.reached_from}</sub> to "
-                f"x<sub>{T}</sub> receive one, and nothing tells the network to keep v.")
+        every = "step" if r.truncate == 1 else f"{r.truncate} steps"
+        reached = (f"x<sub>{T}</sub> receives one" if r.reached_from == T else
+                   f"x<sub>{r.reached_from}</sub> to x<sub>{T}</sub> receive one")
+        text = (f"<b>Why:</b> no gradient reaches x<sub>1</sub>: truncation after every {every} "
+                f"cuts it (eq. 8.10), so only {reached}, and nothing tells the network to keep v.")
         if r.outcome != "fails":
-            text += (" It learnt all the same: W_h is the same at every step, so keeping the state "
-                     "over the last steps also kept v from the first — luck, not the gradient.")
+            text += (" It learnt all the same: W_h is shared by every step, so what the last steps "
+                     "teach it — to pass on the part of the state that carries v — works at the "
+                     "earlier steps too. The gradient never asked for it.")
         return text
+    if run.final_loss > 2 * BASELINE:
+        return (f"<b>Why:</b> with steps this long, s of W_h went from {run.first_scale:.2f} to "
+                f"{run.last_scale:.3g}: the tanh units saturate, their slopes are near 0, and the "
+                f"gradient reaching x<sub>1</sub> fell to {_number(run.last_share)} of the one at "
+                f"x<sub>T</sub> (eq. 8.8 with tiny slopes). Clipping at c = 1 keeps the steps short.")
     if run.first_share <= 0:
         return "<b>Why:</b> no gradient could be measured at x<sub>1</sub> (the numbers overflowed)."
     per_step = run.first_share ** (1 / (T - 1))
@@ -139,6 +147,8 @@ def _number(x):
     """1.6×10⁻⁶ style for small and large numbers, 0.42 otherwise (HTML)."""
     if not np.isfinite(x):
         return "more than 10<sup>308</sup> (an overflow)"
+    if x == 0:
+        return "0"
     if 0.01 <= x < 100:
         return f"{x:.2g}"
     mantissa, exponent = f"{x:.1e}".split("e")
