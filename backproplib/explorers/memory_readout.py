@@ -105,12 +105,7 @@ def _why(r):
     """The explanation: the gradient that reaches x_1, where v enters (eq. 8.8)."""
     run, T = r.run, r.delay + 1
     if run.diverged_at is not None:
-        return (f"<b>Why:</b> ‖g‖ grew from {_number(run.grad_norms[0])} at the first step to "
-                f"{_number(run.grad_norms[-1])} at step {run.diverged_at}, and s of W_h from "
-                f"{run.first_scale:.2f} to {run.last_scale:.3g}. Without clipping each step is "
-                f"η‖g‖ long: a large gradient makes W_h larger, and a larger s lets the next "
-                f"gradient grow more per step back (eq. 8.8). Clipping (eq. 8.9, c = 1) breaks "
-                f"that loop.")
+        return _why_diverged(run)
     if r.reached_from > 1:
         every = "step" if r.truncate == 1 else f"{r.truncate} steps"
         reached = (f"x<sub>{T}</sub> receives one" if r.reached_from == T else
@@ -141,6 +136,15 @@ def _why(r):
     return text + (f"; after {run.steps_run} steps it is {_number(run.last_share)} (s = "
                    f"{run.last_scale:.2f}): the signal that could teach the network to keep v is "
                    f"buried under the gradient from the recent, noisy steps.")
+
+
+def _why_diverged(run):
+    return (f"<b>Why:</b> ‖g‖ grew from {_number(run.grad_norms[0])} at the first step to "
+            f"{_number(run.grad_norms[-1])} at step {run.diverged_at}, and s of W_h from "
+            f"{run.first_scale:.2f} to {run.last_scale:.3g}. Without clipping each step is "
+            f"η‖g‖ long: a large gradient makes W_h larger, and a larger s lets the next "
+            f"gradient grow more per step back (eq. 8.8). Clipping (eq. 8.9, c = 1) breaks "
+            f"that loop.")
 
 
 def _number(x):
