@@ -212,9 +212,12 @@ def run_all(page, lab, timeout_s=TIMEOUT_S):
 #: the controls of explorer number i: [{kind, index, label}], in page order
 CONTROLS_JS = """(i) => {
   const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
-  const found = [...explorer.querySelectorAll(
-      '[role=slider], select, button, input[type=checkbox], input[type=number], input[type=text]')]
-    .filter(e => !e.closest('.widget-readout'));
+  // of a group of radio buttons, the first one not chosen yet (Space chooses it)
+  const groups = new Set();
+  const found = [...explorer.querySelectorAll('[role=slider], select, button, input[type=checkbox], ' +
+                                              'input[type=radio], input[type=number], input[type=text]')]
+    .filter(e => !e.closest('.widget-readout'))
+    .filter(e => e.type !== 'radio' || (!e.checked && !groups.has(e.name) && groups.add(e.name)));
   found.forEach((e, k) => e.setAttribute('data-bp-control', `${i}-${k}`));
   return found.map((e, k) => {
     const box = e.closest('.widget-inline-hbox, .widget-button, .widget-toggle-button, .jupyter-widgets');
@@ -298,8 +301,8 @@ def keys_for(page, control, forward=True):
             "ArrowRight" if at_end else "ArrowLeft")]
     if kind == "select":
         return ["Alt+ArrowDown", "ArrowDown" if forward else "ArrowUp", "Enter"]
-    if kind in ("checkbox", "button"):
-        return ["Space" if kind == "checkbox" else "Enter"]
+    if kind in ("checkbox", "radio", "button"):
+        return ["Enter" if kind == "button" else "Space"]
     return ["ArrowUp" if forward else "ArrowDown"]
 
 

@@ -6,7 +6,9 @@ Headless tests (nbval, widget tests) never draw a widget; this one does:
 * every explorer cell of every lesson (found in the notebooks, see benchmarks/explorer_pages.py),
   run in one notebook: nothing clipped at 1440 and 1024 pixels (a screenshot of each explorer at
   each width), and every control, moved with the keyboard, changes the explorer's output;
-* an exercise notebook runs and its checks' feedback is drawn.
+* an exercise notebook runs and its checks' feedback is drawn;
+* lesson 08's memory-task explorer: its picture changes while the network trains, not only at
+  the end.
 Browser console errors from the widgets or the course fail the test. Screenshots and the
 notebook of explorers go to test-artifacts/browser/ (not committed).
 
@@ -18,6 +20,7 @@ fails. BACKPROP_BROWSER_COURSE_DIR serves another course folder (e.g. draft note
 import hashlib
 import os
 import re
+import time
 from pathlib import Path
 
 import nbformat
@@ -30,6 +33,7 @@ from benchmarks.explorer_pages import (
     clipped_parts,
     explorer_cells,
     explorer_controls,
+    menu,
     press_and_time,
     run_all,
     write_explorer_notebook,
@@ -40,6 +44,8 @@ REPO = Path(__file__).resolve().parents[1]
 COURSE_DIR = Path(os.environ.get("BACKPROP_BROWSER_COURSE_DIR", REPO))
 #: the notebooks the test opens, relative to the course folder
 EXERCISE_NOTEBOOK = "exercises/01_forward_pass.ipynb"
+#: the notebook whose explorer trains a network live, and the code that shows that explorer
+LIVE_NOTEBOOK, LIVE_EXPLORER = "lessons/08_backprop_through_time.ipynb", "MemoryTaskExplorer()"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 #: window widths at which every explorer must fit (screenshots of each for review)
 VIEWPORT_WIDTHS = (1440, 1024)
@@ -276,5 +282,41 @@ def test_exercise_runs_and_shows_check_feedback(page, lab, request):
     cell.scroll_into_view_if_needed()
     cell.screenshot(path=ARTIFACTS / "exercise-01-check-feedback.png")
 
+    page.console.check()
+    request.node.failed_here = False
+
+
+def test_live_explorer_redraws_while_it_trains(page, lab, request):
+    """Widget updates sent while a button's callback still runs must reach the page: the loss
+    curve of lesson 08's memory-task explorer grows during training, not only at its end."""
+    open_notebook(page, lab, LIVE_NOTEBOOK, "live")
+    menu(page, "Edit", "editmenu:clear-all")            # no stored widget views
+    cell = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has_text=LIVE_EXPLORER).first
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")                  # run this cell only
+    explorer = cell.locator(".backprop-explorer")
+    explorer.locator("img").first.wait_for(state="visible")
+    train = explorer.locator("button:has-text('Train')")
+    assert train.is_disabled(), "Train must wait for a prediction"
+    explorer.locator("input[type=radio]").last.check()
+    page.wait_for_function("b => !b.disabled", arg=train.element_handle())
+    train.click()
+    images, readouts, deadline = [], set(), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        src, text = explorer.locator("img").first.get_attribute("src"), explorer_output(explorer)
+        if not images or src != images[-1]:
+            images.append(src)
+        readouts.update(text["readout"])
+        if any("Your prediction" in r for r in text["readout"]):
+            break
+        time.sleep(0.05)
+    explorer.screenshot(path=ARTIFACTS / "lesson-08-memory-explorer-trained.png")
+    assert any("Your prediction" in r for r in readouts), (
+        f"training did not finish within 60 s: {readouts}")
+    assert any("Training…" in r and "step" in r for r in readouts), (
+        f"no progress was shown while training: {readouts}")
+    assert len(images) >= 5, (f"the picture changed only {len(images) - 1} times while the "
+                              f"network trained: the redraws do not reach the page as they happen")
     page.console.check()
     request.node.failed_here = False
