@@ -225,7 +225,8 @@ CONTROLS_JS = """(i) => {
     const kind = e.getAttribute('role') === 'slider' ? 'slider' : e.tagName === 'SELECT' ? 'select'
                : e.tagName === 'BUTTON' ? 'button' : e.type;
     return {kind, index: `${i}-${k}`,
-            label: (label && label.innerText) || e.innerText || e.getAttribute('aria-label') || kind};
+            label: (e.type === 'radio' && e.parentElement && e.parentElement.innerText.trim())
+                   || (label && label.innerText) || e.innerText || e.getAttribute('aria-label') || kind};
   });
 }"""
 
