@@ -139,7 +139,7 @@ def test_grading_again_gives_the_same_gradebook_and_one_notebook_prints_a_table(
     assert lines[0] == "wrong_01.ipynb — Exercise 01 · The forward pass"
     for function in ("neuron", "sigmoid", "relu", "dense_forward", "two_layer_forward"):
         assert any(line.split()[1:2] == [function] for line in lines[2:9]), function
-    assert "Total: 1/8 points" in one.stdout and "likely cause:" in one.stdout
+    assert "Total: 1/10 points" in one.stdout and "likely cause:" in one.stdout
     assert cases["wrong_01.ipynb"]["tasks"]
 
 

@@ -164,14 +164,20 @@ def _he(rng, n_in, n_out):
     return rng.standard_normal((n_in, n_out)) * np.sqrt(2.0 / n_in)
 
 
+LOOP_HINT = ("compare your loop with the steps of the task: velocities of zeros made once, "
+             "before the first epoch; in epoch e the batches orders[e][start:start + "
+             "batch_size]; every parameter updated by momentum_step after each batch")
+
+
 def _train_cases(rng):
     def small(epochs, label):
         X, y = _normal(rng, 42, 5), rng.integers(0, 3, size=42)
         return Case((X, y, _he(rng, 5, 8), np.zeros(8), _he(rng, 8, 3), np.zeros(3), 0.1, 0.9, 8,
-                     epoch_orders(rng, 42, epochs)), label)
+                     epoch_orders(rng, 42, epochs)), label, hint=LOOP_HINT)
     X, y = _digits()
     digits = Case((X, y, _he(rng, 64, 64), np.zeros(64), _he(rng, 64, 10), np.zeros(10), 0.02,
-                   0.9, 32, epoch_orders(rng, len(y), 20)), "the digits, 20 epochs")
+                   0.9, 32, epoch_orders(rng, len(y), 20)), "the digits, 20 epochs",
+                  hint=LOOP_HINT)
     return [small(1, "one epoch, 42 examples"), small(3, "3 epochs, 42 examples"), digits]
 
 
