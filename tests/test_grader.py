@@ -96,10 +96,10 @@ def test_the_gradebook_has_one_row_per_submission_and_a_column_per_task(batch):
     assert list(rows[0])[2:2 + len(task_ids)] == task_ids
     assert list(rows[0])[-4:] == ["total", "max", "lost points", "notes"]
     wrong = next(r for r in rows if r["submission"] == "wrong_01.ipynb")
-    assert wrong["01.relu"] == "0" and wrong["02.mse"] == "" and wrong["max"] == "8"
+    assert wrong["01.relu"] == "0" and wrong["02.mse"] == "" and wrong["max"] == "10"
     assert "01.relu -1: np.max(z, 0)" in wrong["lost points"]
     solution = next(r for r in rows if r["submission"] == "solution_02.ipynb")
-    assert solution["total"] == "9" and solution["lost points"] == ""
+    assert solution["total"] == "11" and solution["lost points"] == ""
     bad = next(r for r in rows if r["submission"] == "corrupt_json.ipynb")
     assert bad["lost points"].startswith("not graded: not a notebook")
 
@@ -107,7 +107,7 @@ def test_the_gradebook_has_one_row_per_submission_and_a_column_per_task(batch):
 def test_batch_shows_progress_and_a_summary_and_modifies_nothing(batch):
     done = batch["done"]
     assert f"{len(CASES)}/{len(CASES)}" in done.stderr and "grading [" in done.stderr
-    assert "solution_01.ipynb" in done.stdout and "8/8" in done.stdout
+    assert "solution_01.ipynb" in done.stdout and "10/10" in done.stdout
     assert snapshot(batch["folder"]) == batch["before"]
     assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "gradebook.json"]
 
@@ -137,8 +137,9 @@ def test_grading_again_gives_the_same_gradebook_and_one_notebook_prints_a_table(
     assert one.returncode == 0, one.stderr
     lines = one.stdout.splitlines()
     assert lines[0] == "wrong_01.ipynb — Exercise 01 · The forward pass"
-    for function in ("neuron", "sigmoid", "relu", "dense_forward", "two_layer_forward"):
-        assert any(line.split()[1:2] == [function] for line in lines[2:9]), function
+    for function in ("neuron", "sigmoid", "relu", "dense_forward", "two_layer_forward",
+                     "question_parameters", "question_nonlinearity"):
+        assert any(line.split()[1:2] == [function] for line in lines[2:11]), function
     assert "Total: 1/10 points" in one.stdout and "likely cause:" in one.stdout
     assert cases["wrong_01.ipynb"]["tasks"]
 

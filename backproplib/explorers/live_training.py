@@ -55,6 +55,12 @@ def decision_grid(network, xlim, ylim, n=60):
     return xs, ys, sigmoid(logits).reshape(n, n)
 
 
+def not_learning(losses):
+    """True when training failed: the loss rose, or ended far above log 2, the binary
+    cross-entropy of a guess of 50% for every point."""
+    return len(losses) > 0 and (losses[-1] > losses[0] or losses[-1] > 10 * np.log(2))
+
+
 class TrainingRun(NamedTuple):
     dataset: str
     width: int
@@ -117,11 +123,11 @@ def train_2d(dataset="moons", width=16, depth=2, lr=0.1, epochs=100, momentum=0.
                         f"The learning rate {lr:g} is too large for this network; try one ten "
                         f"times smaller.")
     acc = record["accuracy"][-1]
-    if record["loss"][-1] > record["loss"][0]:
-        return make_run(f"The loss went up, from {record['loss'][0]:.3f} in epoch 1 to "
-                        f"{record['loss'][-1]:.3f}: the steps overshoot (training accuracy "
-                        f"{acc:.1%}). The learning rate {lr:g} is too large; try one ten times "
-                        f"smaller.")
+    if not_learning(record["loss"]):
+        return make_run(f"Not learning: the loss went from {record['loss'][0]:.3g} in epoch 1 "
+                        f"to {record['loss'][-1]:.3g}, worse than a coin toss (log 2 ≈ 0.693): "
+                        f"the steps overshoot (training accuracy {acc:.1%}). The learning rate "
+                        f"{lr:g} is too large; try one ten times smaller.")
     return make_run(f"After {epochs} epochs: training loss {record['loss'][-1]:.3f}, "
                     f"training accuracy {acc:.1%}.")
 
@@ -195,8 +201,8 @@ class LiveTrainingExplorer(Explorer):
                        edgecolors=BLACK, linewidths=0.4, label=f"class {k}")
         ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]), title=title, xticks=[], yticks=[])
         ax.legend(loc="lower right", fontsize=7)
-        if r.diverged_epoch > 0 or (len(r.loss) > 1 and r.loss[-1] > r.loss[0]):
-            banner = "DIVERGED" if r.diverged_epoch > 0 else "NOT LEARNING: the loss went up"
+        if r.diverged_epoch > 0 or not_learning(r.loss):
+            banner = "DIVERGED" if r.diverged_epoch > 0 else "NOT LEARNING: the steps overshoot"
             ax.text(0.5, 0.5, banner, transform=ax.transAxes, ha="center", va="center",
                     color="white", fontweight="bold", bbox=dict(facecolor=VERMILLION))
         epochs = np.arange(1, len(r.loss) + 1)
@@ -208,7 +214,7 @@ class LiveTrainingExplorer(Explorer):
             self.ax_loss.set_ylim(low / 2, high * 2)
 
     def describe(self, r):
-        failed = r.diverged_epoch > 0 or (len(r.loss) > 0 and r.loss[-1] > r.loss[0])
+        failed = r.diverged_epoch > 0 or not_learning(r.loss)
         colour = VERMILLION if failed else BLACK
         return (f"{r.dataset}, {r.depth} hidden layer(s) of {r.width} tanh units, η = {r.lr:.3f}, "
                 f"momentum 0.9, batches of 20<br><span style='color:{colour}'>{r.message}</span>")

@@ -18,7 +18,7 @@ from matplotlib.patches import Rectangle
 
 from ..errors import ConfigError
 from .base import Explorer
-from .live_training import train_2d
+from .live_training import not_learning, train_2d
 from .style import BLACK, SEQUENTIAL_CMAP, VERMILLION
 
 
@@ -29,7 +29,7 @@ class Sweep(NamedTuple):
     epochs: int
     accuracy: np.ndarray      # (L, W) final training accuracy; 0.5 for a run that diverged
     loss: np.ndarray          # (L, W) final training loss; inf for a run that diverged
-    failed: np.ndarray        # (L, W) True where the run diverged or its loss went up
+    failed: np.ndarray        # (L, W) True where the run diverged or did not learn
 
 
 def lr_width_sweep(lrs=(0.01, 0.1, 1.0, 10.0), widths=(2, 4, 16, 64), dataset="spirals",
@@ -41,7 +41,7 @@ def lr_width_sweep(lrs=(0.01, 0.1, 1.0, 10.0), widths=(2, 4, 16, 64), dataset="s
     for i, lr in enumerate(lrs):
         for j, width in enumerate(widths):
             run = train_2d(dataset, width, depth, lr, epochs, seed=seed, snapshots=1)
-            failed[i, j] = run.diverged_epoch > 0 or run.loss[-1] > run.loss[0]
+            failed[i, j] = run.diverged_epoch > 0 or not_learning(run.loss)
             if run.diverged_epoch < 0:
                 acc[i, j], loss[i, j] = run.accuracy[-1], run.loss[-1]
     return Sweep(dataset, tuple(lrs), tuple(widths), int(epochs), acc, loss, failed)
@@ -157,7 +157,7 @@ class SweepRevealExplorer(Explorer):
                     text.set_color(BLACK)
                     continue
                 acc = self.sweep.accuracy[i, j]
-                text.set_text("diverged" if self.sweep.failed[i, j] else f"{acc:.0%}")
+                text.set_text("failed" if self.sweep.failed[i, j] else f"{acc:.0%}")
                 text.set_color("white" if acc < 0.8 else BLACK)
         self.cell_box.set_xy((r.j - 0.5, r.i - 0.5))
 
