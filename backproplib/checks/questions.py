@@ -48,6 +48,7 @@ def choice(id, title, options, answer, why, why_not, points=1):
         return result(task, number, "wrong", reason=why_not[picked], details=[
             f"your choice: {picked} ({options[picked - 1]})", right])
 
+    judge.options = tuple(options)     # what makes it a multiple choice (tests read it)
     return _question(id, title, points, answer, judge)
 
 
