@@ -22,10 +22,10 @@ are an input, so a learner's loop is never marked wrong for drawing other random
 
 import numpy as np
 
-from ..activations import sigmoid as _sigmoid
-from ..datasets import load_digits, standardize, train_test_split
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...activations import sigmoid as _sigmoid
+from ...datasets import load_digits, standardize, train_test_split
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Training with SGD"
 NOTEBOOK = "06_sgd_training"
