@@ -11,17 +11,15 @@ from backproplib import SoftmaxCrossEntropy, accuracy, load_digits, mlp, train
 from backproplib.errors import ConfigError
 from backproplib.explorers.generalisation import (
     TRAINING,
-    NoisyLabelExplorer,
     OverfittingExplorer,
     digit_splits,
     flip_labels,
-    noisy_label_sweep,
-    noisy_reveal,
     overfitting_readout,
     overfitting_runs,
     validation_sweep,
     weight_decay_runs,
 )
+from backproplib.explorers.noisy_labels import NoisyLabelExplorer, noisy_label_sweep, noisy_reveal
 
 
 def readout_is_clean(explorer):

@@ -119,17 +119,21 @@ def train_2d(dataset="moons", width=16, depth=2, lr=0.1, epochs=100, momentum=0.
         record["diverged"] = len(record["loss"]) + 1
         if record["grid"] is None:
             record["grid"] = (np.linspace(*xlim, 60), np.linspace(*ylim, 60))
-        return make_run(f"Diverged in epoch {record['diverged']}: the loss became infinite. "
-                        f"The learning rate {lr:g} is too large for this network; try one ten "
-                        f"times smaller.")
-    acc = record["accuracy"][-1]
-    if not_learning(record["loss"]):
-        return make_run(f"Not learning: the loss went from {record['loss'][0]:.3g} in epoch 1 "
-                        f"to {record['loss'][-1]:.3g}, worse than a coin toss (log 2 ≈ 0.693): "
-                        f"the steps overshoot (training accuracy {acc:.1%}). The learning rate "
-                        f"{lr:g} is too large; try one ten times smaller.")
-    return make_run(f"After {epochs} epochs: training loss {record['loss'][-1]:.3f}, "
-                    f"training accuracy {acc:.1%}.")
+    return make_run(run_message(record["loss"], record["accuracy"], record["diverged"], lr))
+
+
+def run_message(losses, accuracies, diverged_epoch, lr):
+    """One sentence on how a run of ``train_2d`` went: diverged, not learning, or its result."""
+    if diverged_epoch > 0:
+        return (f"Diverged in epoch {diverged_epoch}: the loss became infinite. The learning rate "
+                f"{lr:g} is too large for this network; try one ten times smaller.")
+    if not_learning(losses):
+        return (f"Not learning: the loss went from {losses[0]:.3g} in epoch 1 to {losses[-1]:.3g}, "
+                f"worse than a coin toss (log 2 ≈ 0.693): the steps overshoot (training accuracy "
+                f"{accuracies[-1]:.1%}). The learning rate {lr:g} is too large; try one ten times "
+                f"smaller.")
+    return (f"After {len(losses)} epochs: training loss {losses[-1]:.3f}, training accuracy "
+            f"{accuracies[-1]:.1%}.")
 
 
 class LiveTrainingExplorer(Explorer):
