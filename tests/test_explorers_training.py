@@ -34,12 +34,8 @@ from backproplib.explorers.live_training import (
     toy_data,
     train_2d,
 )
-from backproplib.explorers.sweep import (
-    SweepRevealExplorer,
-    judge_prediction,
-    lr_width_sweep,
-    sweep_reveal,
-)
+from backproplib.explorers.reveal import judge_prediction
+from backproplib.explorers.sweep import SweepRevealExplorer, lr_width_sweep, sweep_reveal
 
 
 def slider_extremes(control):
@@ -230,7 +226,7 @@ def test_sweep_cells_are_the_runs_of_train_2d():
 
 
 @pytest.mark.parametrize("predicted, actual, grade", [(90, 89, "spot on"), (80, 84.5, "close"),
-                                                      (50, 99, "off")])
+                                                      (50, 99, "far off")])
 def test_judge_prediction_grades_the_distance(predicted, actual, grade):
     v = judge_prediction(predicted, actual)
     assert v.grade == grade and v.off_by == pytest.approx(predicted - actual)

@@ -17,8 +17,8 @@ from ..errors import ConfigError
 from ..training import accuracy
 from .base import Explorer
 from .generalisation import digit_splits, train_on_splits
+from .reveal import judge_prediction, reveal_button
 from .style import BLACK, BLUE, ORANGE, VERMILLION
-from .sweep import judge_prediction
 
 
 class NoisySweep(NamedTuple):
@@ -49,7 +49,7 @@ class NoisyReveal(NamedTuple):
     i: int
     fraction: float
     revealed: bool
-    verdict: object           # sweep.Verdict on the predicted test accuracy
+    verdict: object           # reveal.Verdict on the predicted test accuracy
     train_acc: float
     test_acc: float
     memorised: float
@@ -77,7 +77,7 @@ class NoisyLabelExplorer(Explorer):
                                   description="wrong labels"),
             "prediction": widgets.IntSlider(value=50, min=0, max=100,
                                             description="your guess %"),
-            "reveal": widgets.ToggleButton(value=False, description="Reveal"),
+            "reveal": reveal_button(),
         }
         super().__init__(controls, width=6.0, height=3.4,
                          title="Noisy labels: guess the test accuracy, then reveal it")
@@ -117,7 +117,7 @@ class NoisyLabelExplorer(Explorer):
         if not r.revealed:
             return (f"{head}.<br>Set <b>your guess</b> of the <b>test</b> accuracy (on true "
                     f"labels), then press <b>Reveal</b>.")
-        colour = VERMILLION if r.verdict.grade == "off" else BLACK
+        colour = VERMILLION if r.verdict.grade == "far off" else BLACK
         return (f"{head}.<br><span style='color:{colour}'><b>{r.verdict.text}</b></span><br>"
                 f"Training accuracy on the labels it was given: {r.train_acc:.1%}; it gives "
                 f"{r.memorised:.0%} of the wrongly labelled images their wrong label: it has "

@@ -4,7 +4,6 @@ Pure functions (each returns one named record):
     lr_width_sweep(lrs, widths, ...)      trains one network per (learning rate, width) on the
                                           spirals (``live_training.train_2d``) and keeps the final
                                           loss and accuracy of each, and whether it diverged
-    judge_prediction(predicted, actual)   how far a learner's guess was from the result
     sweep_reveal(sweep, i, j, predicted)  the result of cell (i, j) and the verdict on the guess
 Explorer: ``SweepRevealExplorer(sweep)``: pick a cell, commit a prediction of its accuracy,
 press *Reveal*; revealed cells fill in the map.
@@ -19,6 +18,7 @@ from matplotlib.patches import Rectangle
 from ..errors import ConfigError
 from .base import Explorer
 from .live_training import not_learning, train_2d
+from .reveal import Verdict, judge_prediction, reveal_button
 from .style import BLACK, SEQUENTIAL_CMAP, VERMILLION
 
 
@@ -45,24 +45,6 @@ def lr_width_sweep(lrs=(0.01, 0.1, 1.0, 10.0), widths=(2, 4, 16, 64), dataset="s
             if run.diverged_epoch < 0:
                 acc[i, j], loss[i, j] = run.accuracy[-1], run.loss[-1]
     return Sweep(dataset, tuple(lrs), tuple(widths), int(epochs), acc, loss, failed)
-
-
-class Verdict(NamedTuple):
-    predicted: float
-    actual: float
-    off_by: float             # predicted − actual
-    grade: str                # "spot on", "close", "off"
-    text: str
-
-
-def judge_prediction(predicted, actual, unit="points", close=5.0, spot_on=2.0):
-    """Compare a guess with the result: |off| ≤ spot_on is "spot on", ≤ close is "close"."""
-    off = float(predicted) - float(actual)
-    grade = "spot on" if abs(off) <= spot_on else "close" if abs(off) <= close else "off"
-    direction = "too high" if off > 0 else "too low"
-    text = (f"You predicted {predicted:g}, the result is {actual:.1f}: "
-            + ("spot on." if grade == "spot on" else f"{abs(off):.1f} {unit} {direction} ({grade})."))
-    return Verdict(float(predicted), float(actual), off, grade, text)
 
 
 class Reveal(NamedTuple):
@@ -112,8 +94,7 @@ class SweepRevealExplorer(Explorer):
                                       value=0, description="width"),
             "prediction": widgets.IntSlider(value=75, min=40, max=100,
                                             description="your guess %"),
-            "reveal": widgets.ToggleButton(value=False, description="Reveal",
-                                           tooltip="show the result of this cell"),
+            "reveal": reveal_button(),
         }
         super().__init__(controls, width=5.5, height=3.6,
                          title="Guess the accuracy, then reveal it")
@@ -166,6 +147,6 @@ class SweepRevealExplorer(Explorer):
         if not r.revealed:
             return (f"{head}<br>Move <b>your guess</b> to the training accuracy you expect after "
                     f"{self.sweep.epochs} epochs, then press <b>Reveal</b>.")
-        colour = VERMILLION if r.verdict.grade == "off" else BLACK
+        colour = VERMILLION if r.verdict.grade == "far off" else BLACK
         return (f"{head}<br><span style='color:{colour}'><b>{r.verdict.text}</b></span><br>"
                 f"{r.lesson}<br>{len(self.shown)} of {self.sweep.accuracy.size} cells revealed.")
