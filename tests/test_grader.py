@@ -86,7 +86,7 @@ def build_batch(root):
              "package": package_folder()}
     paths["sentinel"].write_text("untouched\n")
     BUILD["save"](sol1, paths["victim"])
-    cases[VICTIM] = {"total": 8}
+    cases[VICTIM] = {"total": 10}
     for name, (nb, expect) in HOSTILE["build_hostile"](sol1, ex1, paths).items():
         BUILD["save"](nb, folder / name)
         cases[name] = expect
@@ -94,7 +94,7 @@ def build_batch(root):
     for raw, shown in ODD_NAMES.items():
         with open(os.path.join(os.fsencode(folder), raw), "wb") as f:
             f.write(data)
-        cases[shown] = {"total": 8}
+        cases[shown] = {"total": 10}
     return cases, paths
 
 
