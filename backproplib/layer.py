@@ -14,7 +14,7 @@ Naming rule used everywhere: ``dX`` always means ∂L/∂X, an array of the same
 
 import numpy as np
 
-from .errors import ShapeError
+from .errors import ShapeError, UsageError
 
 
 class Layer:
@@ -56,7 +56,7 @@ class Layer:
     def _check_dout(self, dout):
         """Refuse a backward step before any forward step, or with a gradient of the wrong shape."""
         if self._out_shape is None:
-            raise RuntimeError(
+            raise UsageError(
                 f"{self.name}: backward() was called before forward(). Run a forward pass on "
                 f"the batch first: backward() needs the values that forward() keeps."
             )

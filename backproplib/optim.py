@@ -1,8 +1,8 @@
-"""Stochastic gradient descent, with optional momentum."""
+"""Stochastic gradient descent, with optional momentum and weight decay."""
 
 import numpy as np
 
-from .errors import ConfigError, check_positive
+from .errors import ConfigError, check_number, check_positive
 
 
 class SGD:
@@ -13,35 +13,38 @@ class SGD:
     With weight decay λ, the weights W (not the biases) are also pulled towards zero, as if the
     loss had the extra term (λ/2)‖W‖²:  ∂L/∂W becomes ∂L/∂W + λ W   (Lesson 07, eq. 7.3).
     lr is η (> 0); momentum is μ, in [0, 1); weight_decay is λ ≥ 0.
+
+    Each parameter's velocity v is stored with the parameter array itself, so one SGD object
+    can serve several networks (each parameter it has not seen yet starts with v = 0).
     """
 
     def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0):
         self.lr = check_positive(lr, "learning rate")
-        if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) \
-                or not weight_decay >= 0:
-            raise ConfigError(f"weight_decay must be a number ≥ 0, got {weight_decay!r}. "
-                              f"0 turns it off; 1e-4 to 1e-2 are common choices.")
-        self.weight_decay = float(weight_decay)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
-                or not 0.0 <= momentum < 1.0:
-            raise ConfigError(f"momentum must be a number in [0, 1), got {momentum!r}. "
-                              f"0 turns it off; 0.9 is a common choice.")
-        self.momentum = float(momentum)
-        self._velocity = {}  # id(parameter) -> v, same shape as the parameter
+        self.momentum = check_number(momentum, "momentum", low=0.0, high=1.0, high_open=True,
+                                     hint=" 0 turns it off; 0.9 is a common choice.")
+        self.weight_decay = check_number(weight_decay, "weight_decay", low=0.0,
+                                         hint=" 0 turns it off; 1e-4 to 1e-2 are common choices.")
+        self._velocity = {}  # id(θ) -> (θ, v): keeping θ alive means its id is never reused
 
     def step(self, network):
         """Update every parameter of ``network`` in place from its current gradients."""
-        for layer in network.layers:
-            for name, theta in layer.params.items():
-                grad = layer.grads[name]
-                if self.weight_decay and name == "W":
-                    grad = grad + self.weight_decay * theta
-                if self.momentum == 0.0:
-                    theta -= self.lr * grad
-                    continue
-                v = self._velocity.get(id(theta))
-                if v is None:
-                    v = self._velocity[id(theta)] = np.zeros_like(theta)
-                v *= self.momentum
-                v -= self.lr * grad
-                theta += v
+        if not hasattr(network, "parameters_and_gradients"):
+            raise ConfigError(f"SGD.step needs a Network (e.g. bp.mlp([2, 8, 1])), got "
+                              f"{type(network).__name__}.")
+        for name, theta, dtheta in network.parameters_and_gradients():
+            if self.weight_decay and name.endswith(".W"):
+                dtheta = dtheta + self.weight_decay * theta
+            if self.momentum == 0.0:
+                theta -= self.lr * dtheta
+                continue
+            v = self.velocity(theta)
+            v *= self.momentum
+            v -= self.lr * dtheta
+            theta += v
+
+    def velocity(self, theta):
+        """The velocity v of parameter θ (same shape), zero the first time θ is seen."""
+        kept = self._velocity.get(id(theta))
+        if kept is None:
+            kept = self._velocity[id(theta)] = (theta, np.zeros_like(theta))
+        return kept[1]
