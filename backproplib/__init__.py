@@ -44,6 +44,7 @@ from .errors import (
                           DataError,
                           InputTypeError,
                           LabelError,
+                          MathDomainError,
                           ShapeError,
                           TrainingDivergedError,
                           UsageError,

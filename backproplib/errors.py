@@ -40,6 +40,10 @@ class InputTypeError(BackpropError, TypeError):
     """Input that is not numbers and cannot be turned into a numeric array."""
 
 
+class MathDomainError(BackpropError, ArithmeticError, ValueError):
+    """An operation outside its domain: division by 0, log of a number ≤ 0, exp overflow."""
+
+
 class UsageError(BackpropError, RuntimeError):
     """A step called out of order, e.g. ``backward()`` before ``forward()``."""
 
