@@ -51,13 +51,18 @@ def relu_derivative(z):
 def leaky_relu(z, alpha=0.01):
     """Leaky ReLU: z where z > 0, else alpha·z (Lesson 01, eq. 1.4). Its slope is never zero."""
     z = as_float_array(z, "z")
-    return np.where(z > 0, z, check_number(alpha, "alpha") * z)
+    return np.where(z > 0, z, _slope(alpha) * z)
 
 
 def leaky_relu_derivative(z, alpha=0.01):
     """1 where z > 0, alpha where z ≤ 0; NaN stays NaN."""
     z = as_float_array(z, "z")
-    return np.where(z > 0, 1.0, np.where(z <= 0, check_number(alpha, "alpha"), np.nan))
+    return np.where(z > 0, 1.0, np.where(z <= 0, _slope(alpha), np.nan))
+
+
+def _slope(alpha):
+    """Leaky ReLU's slope for z ≤ 0: a number in [0, 1)."""
+    return check_number(alpha, "alpha", low=0.0, high=1.0, high_open=True, hint=" 0.01 is usual.")
 
 
 def identity(z):
@@ -114,7 +119,7 @@ class LeakyReLU(Activation):
 
     def __init__(self, alpha=0.01):
         super().__init__()
-        self.alpha = check_number(alpha, "LeakyReLU: alpha")
+        self.alpha = _slope(alpha)
         self.function = partial(leaky_relu, alpha=self.alpha)
         self.derivative = partial(leaky_relu_derivative, alpha=self.alpha)
 

@@ -6,7 +6,7 @@ where N is the batch size, D the number of inputs and M the number of units.
 
 import numpy as np
 
-from .errors import ConfigError, check_batch, check_choice, check_count, check_positive, check_seed
+from .errors import ConfigError, check_batch, check_choice, check_count, check_number, check_seed
 from .layer import Layer
 
 INITIALISATIONS = ("zeros", "normal", "xavier", "he")
@@ -23,9 +23,11 @@ def init_weights(n_in, n_out, scheme="he", rng=None, scale=0.01, dtype=np.float6
     rng: a ``numpy.random.Generator`` or a seed ≥ 0 (the same seed gives the same weights);
     None draws fresh randomness. dtype: a floating type, float64 (default) or float32.
     """
-    n_in, n_out = check_count(n_in, "n_in"), check_count(n_out, "n_out")
+    n_in = check_count(n_in, "n_in (the number of inputs of the layer)")
+    n_out = check_count(n_out, "n_out (the number of units of the layer)")
     check_choice(scheme, INITIALISATIONS, "initialisation")
-    scale = check_positive(scale, "scale")
+    scale = check_number(scale, "scale (the standard deviation of 'normal' weights)", low=0.0,
+                         low_open=True, hint=" 0.01 is usual.")
     rng = np.random.default_rng() if rng is None else check_seed(rng, "rng")
     dtype = check_float_dtype(dtype)
     std = {"zeros": 0.0, "normal": scale, "xavier": np.sqrt(2.0 / (n_in + n_out)),

@@ -140,15 +140,6 @@ def check_number(value, name, low=None, high=None, low_open=False, high_open=Fal
     return float(value)
 
 
-def check_positive(value, name, kind=float):
-    """Return ``value`` (a float, or an int with ``kind=int``) if it is a positive number."""
-    hint = {"learning rate": " Typical values are 0.001 to 1.",
-            "batch_size": " Typical values are 16 to 256."}.get(name, "")
-    if kind is int:
-        return check_count(value, name, 1, hint)
-    return check_number(value, name, low=0, low_open=True, hint=hint)
-
-
 def check_count(value, name, minimum=1, hint=""):
     """Return ``value`` as an int if it is a whole number ≥ minimum (int, numpy int or 3.0)."""
     number = check_number(value, name, low=minimum, hint=hint)
@@ -167,7 +158,8 @@ def check_choice(value, choices, name):
 def check_flag(value, name):
     """Return ``value`` if it is True or False (Python or numpy bool), else ``ConfigError``."""
     if not isinstance(value, (bool, np.bool_)):
-        raise ConfigError(f"{name} must be True or False, got {value!r}.")
+        raise ConfigError(f"{name} must be True or False, got {value!r} ({type(value).__name__}); "
+                          f"other values are refused rather than guessed at.")
     return bool(value)
 
 

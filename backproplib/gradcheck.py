@@ -16,14 +16,14 @@ import numpy as np
 from .activations import LeakyReLU, ReLU
 from .errors import (
     ConfigError,
-    DataError,
     InputTypeError,
     ShapeError,
     as_float_array,
     check_batch,
+    check_choice,
     check_finite,
     check_flag,
-    check_positive,
+    check_number,
 )
 from .training import check_model
 
@@ -42,7 +42,7 @@ def numerical_gradient(f, x, h=1e-5):
         raise InputTypeError(f"numerical_gradient needs x as a float numpy array, which it nudges in "
                              f"place; got {type(x).__name__} of dtype {np.asarray(x).dtype}. An "
                              f"integer array cannot hold x + h: pass x.astype(float) and read that.")
-    h = check_positive(h, "h")
+    h = check_number(h, "h (the finite-difference step)", low=0.0, low_open=True, hint=" 1e-5 is usual.")
     grad = np.zeros_like(x, dtype=float)
     for i in np.ndindex(x.shape):
         original = x[i]
@@ -120,7 +120,8 @@ class GradCheckReport:
         return float("nan") if any(np.isnan(errors)) else max(errors, default=0.0)
 
     def __getitem__(self, name):
-        return next(r for r in self.rows if r.name == name)
+        rows = {r.name: r for r in self.rows}
+        return rows[check_choice(name, rows, "parameter name")]
 
     def __str__(self):
         width = 78
@@ -155,10 +156,14 @@ def check_network_gradients(network, loss, X, Y, h=1e-5, tolerance=1e-7, check_i
     slope jumps and central differences can disagree with backprop through no fault of it.
     """
     check_model(network, loss)
-    X = check_finite(check_batch(X, "X"), "X")
-    h, tolerance = check_positive(h, "h"), check_positive(tolerance, "tolerance")
+    X = check_finite(check_batch(X, "X"), "X").copy()  # nudged in place: a private copy
+    h = check_number(h, "h (the finite-difference step)", low=0.0, low_open=True, hint=" 1e-5 is usual.")
+    tolerance = check_number(tolerance, "tolerance (the largest relative error that passes)", low=0.0,
+                             low_open=True, hint=" 1e-7 is usual in float64.")
     check_input = check_flag(check_input, "check_input")
-    _check_parameters(network, check_input)
+    if not network.parameters() and not check_input:
+        raise ConfigError("check_network_gradients: the network has no parameters to check; pass "
+                          "check_input=True to check the gradient with respect to X.")
 
     def total_loss():
         return loss.forward(network.forward(X), Y)
@@ -179,17 +184,6 @@ def check_network_gradients(network, loss, X, Y, h=1e-5, tolerance=1e-7, check_i
     for note in notes:
         warnings.warn(note, stacklevel=2)
     return GradCheckReport(rows, tolerance, notes)
-
-
-def _check_parameters(network, check_input):
-    """Refuse a network whose parameters are not finite, or one with nothing to check."""
-    for name, theta in network.parameters():
-        if not np.isfinite(theta).all():
-            raise DataError(f"check_network_gradients: parameter {name} holds NaN or infinite "
-                            f"values, so no gradient can be checked; build the network again.")
-    if not network.parameters() and not check_input:
-        raise ConfigError("check_network_gradients: the network has no parameters to check; pass "
-                          "check_input=True to check the gradient with respect to X.")
 
 
 def _precision_notes(network, X):

@@ -193,14 +193,16 @@ def _logits(Z, where):
 def check_class_labels(y, num_classes, where):
     """Return y as an int array (N,) of labels in 0..num_classes−1, or raise a LabelError."""
     y = as_numeric_array(y, f"{where}: labels")
+    if y.ndim == 2 and y.shape[1] == 1:
+        y = y.reshape(-1)  # a column of labels
     if y.dtype.kind == "f" and np.all(np.isfinite(y)) and np.all(y == np.round(y)):
-        y = y.astype(np.int64)
+        y = y.astype(np.int64, copy=False)
     if y.dtype.kind not in "biu" or y.ndim != 1:
         raise LabelError(
             f"{where}: labels must be whole class numbers of shape (N,), got dtype {y.dtype} and "
             f"shape {y.shape}. If you have one-hot rows, pass them as an (N, {num_classes}) array."
         )
-    y = y.astype(np.int64)
+    y = y.astype(np.int64, copy=False)
     if y.size and (y.min() < 0 or y.max() >= num_classes):
         raise LabelError(
             f"{where}: labels must be in 0..{num_classes - 1} for {num_classes} classes, but they "

@@ -100,7 +100,7 @@ def mlp(sizes, activation="relu", init="he", seed=0, output_activation=None, dty
     unless ``output_activation`` is given (losses take raw scores, "logits").
     Each Dense layer gets its own stream of random numbers from ``seed``.
     """
-    if not isinstance(sizes, (list, tuple)) or len(sizes) < 2:
+    if isinstance(sizes, (str, bytes)) or np.ndim(sizes) != 1 or len(sizes) < 2:
         raise ConfigError(f"mlp needs a list of at least an input and an output size, e.g. "
                           f"[2, 16, 1], got sizes={sizes!r}.")
     sizes = [check_count(n, "each layer size in mlp(sizes)") for n in sizes]

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from .errors import ConfigError, check_number, check_positive
+from .errors import ConfigError, check_number
 
 
 class SGD:
@@ -19,7 +19,8 @@ class SGD:
     """
 
     def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0):
-        self.lr = check_positive(lr, "learning rate")
+        self.lr = check_number(lr, "learning rate", low=0.0, low_open=True,
+                               hint=" Typical values are 0.001 to 1.")
         self.momentum = check_number(momentum, "momentum", low=0.0, high=1.0, high_open=True,
                                      hint=" 0 turns it off; 0.9 is a common choice.")
         self.weight_decay = check_number(weight_decay, "weight_decay", low=0.0,
@@ -29,7 +30,7 @@ class SGD:
     def step(self, network):
         """Update every parameter of ``network`` in place from its current gradients."""
         if not hasattr(network, "parameters_and_gradients"):
-            raise ConfigError(f"SGD.step needs a Network (e.g. bp.mlp([2, 8, 1])), got "
+            raise ConfigError(f"SGD.step(network) needs a Network (e.g. bp.mlp([2, 8, 1])), got "
                               f"{type(network).__name__}.")
         for name, theta, dtheta in network.parameters_and_gradients():
             if self.weight_decay and name.endswith(".W"):

@@ -3,6 +3,8 @@
 import sys
 import time
 
+from .errors import check_count
+
 
 def _in_notebook():
     """True when running inside a Jupyter kernel (where widgets can be shown)."""
@@ -17,7 +19,8 @@ class Progress:
     """Progress(total, label) — call ``update(i, text)`` after step i (1-based), ``close()`` at the end."""
 
     def __init__(self, total, label="", stream=None):
-        self.total, self.label, self.start = total, label, time.perf_counter()
+        self.total = check_count(total, "Progress: total (the number of steps)")
+        self.label, self.start = str(label), time.perf_counter()
         self.stream = stream or sys.stderr
         self.widget = None
         if stream is None and _in_notebook():

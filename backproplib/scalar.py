@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .errors import DataError, InputTypeError, MathDomainError
+from .errors import DataError, InputTypeError, MathDomainError, as_float_array
 
 
 class Value:
@@ -26,9 +26,9 @@ class Value:
 
     def __init__(self, data, parents=(), op="", local_grads=(), label=""):
         if isinstance(data, Value) or not isinstance(data, Real) or isinstance(data, bool):
-            raise InputTypeError(f"Value needs a real number, got {data!r} ({type(data).__name__}).")
+            raise InputTypeError(f"Value(data) needs a real number, got {data!r} ({type(data).__name__}).")
         if not math.isfinite(data):
-            raise DataError(f"Value needs a finite number, got {data!r}; NaN and infinity have no "
+            raise DataError(f"Value(data) needs a finite number, got {data!r}; NaN and infinity have no "
                             f"derivatives to follow.")
         self.data = float(data)
         self.grad = 0.0
@@ -188,7 +188,7 @@ def backward_steps(root):
 
 def value_array(A, label="x"):
     """A: array of any shape.  Returns an object array of leaf Values labelled e.g. "W[0,1]"."""
-    A = np.asarray(A, dtype=float)
+    A = as_float_array(A, "value_array: A")
     out = np.empty(A.shape, dtype=object)
     for i in np.ndindex(A.shape):
         out[i] = Value(A[i], label=f"{label}[{','.join(map(str, i))}]")

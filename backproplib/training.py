@@ -7,8 +7,10 @@ import numpy as np
 from .errors import (
     BackpropError,
     ConfigError,
+    DataError,
     ShapeError,
     TrainingDivergedError,
+    as_float_array,
     as_numeric_array,
     check_batch,
     check_count,
@@ -30,7 +32,7 @@ def iterate_minibatches(X, Y, batch_size, rng=None, shuffle=True):
     None draws fresh randomness), so the same seed gives the same batches. Rows are only
     reordered, never computed on.
     """
-    batch_size = check_count(batch_size, "batch_size")
+    batch_size = check_count(batch_size, "batch_size", hint=" Typical values are 16 to 256.")
     X, Y = _rows(X, "X"), _rows(Y, "Y")
     _same_length(X, Y, "X", "Y")
     rng = np.random.default_rng() if rng is None else check_seed(rng, "rng")
@@ -94,9 +96,15 @@ def train_step(network, loss, X, Y, optimizer):
     2. loss            L = loss(Y_hat, Y)
     3. backward pass   every dW, db (gradients zeroed first, so they are this batch's alone)
     4. update          optimizer.step: θ ← θ − η ∂L/∂θ
+    A loss that is NaN or infinite raises TrainingDivergedError before any weight changes.
     """
+    X = check_finite(as_float_array(X, "X"), "X")
     Y_hat = network.forward(X)
     L = loss.forward(Y_hat, Y)
+    if not np.isfinite(L):
+        raise TrainingDivergedError(
+            f"the loss is {L}, so the weights were not updated (the batch holds NaN or infinite "
+            f"values, or training diverged: try a smaller learning rate)")
     network.zero_grad()
     network.backward(loss.backward())
     optimizer.step(network)
@@ -121,7 +129,8 @@ def train(network, loss, X, Y, *, epochs=10, lr=0.1, momentum=0.0, weight_decay=
     Raises TrainingDivergedError (with the history so far) if the loss becomes NaN or infinite
     or grows tenfold three epochs in a row.
     """
-    epochs, batch_size = check_count(epochs, "epochs"), check_count(batch_size, "batch_size")
+    epochs = check_count(epochs, "epochs (the number of passes over the data)")
+    batch_size = check_count(batch_size, "batch_size", hint=" Typical values are 16 to 256.")
     check_model(network, loss)
     optimizer = optimizer_for(optimizer, lr, momentum, weight_decay)
     X, Y = check_data(network, loss, X, Y, "")
@@ -160,11 +169,11 @@ def run_epoch(network, loss, X, Y, optimizer, batch_size, rng, history, track_gr
     # error that says where it happened and what to try.
     with np.errstate(over="ignore", invalid="ignore"):
         for step, (Xb, Yb) in enumerate(iterate_minibatches(X, Y, batch_size, rng), start=1):
-            L = train_step(network, loss, Xb, Yb, optimizer)
-            if not np.isfinite(L):
-                raise diverged(f"the loss became {L} at epoch {history.epochs + 1}, step {step}",
-                               network, optimizer, history)
-            losses.append(L)
+            try:
+                losses.append(train_step(network, loss, Xb, Yb, optimizer))
+            except TrainingDivergedError as err:
+                raise diverged(f"epoch {history.epochs + 1}, step {step}: {err}",
+                               network, optimizer, history) from None
             for name, value in (network.grad_norms() if track_grad_norms else {}).items():
                 norms[name] = norms.get(name, 0.0) + value
     history.loss.append(float(np.mean(losses)))
@@ -218,10 +227,14 @@ def diverged(what, network, optimizer, history):
 # -- checks of train()'s arguments -----------------------------------------------------------------
 
 def check_model(network, loss):
-    """Refuse anything but a Network and a Loss object (an instance, not the class)."""
+    """Refuse anything but a Network with finite parameters and a Loss object (not the class)."""
     if not isinstance(network, Network):
         raise ConfigError(f"network must be a Network, e.g. bp.mlp([2, 16, 1]), got "
                           f"{type(network).__name__}.")
+    for name, theta in network.parameters():
+        if not np.isfinite(theta).all():
+            raise DataError(f"the network's parameter {name} holds NaN or infinite values already, "
+                            f"before this call; build the network again (e.g. with mlp(...)).")
     if isinstance(loss, type) and issubclass(loss, Loss):
         raise ConfigError(f"loss must be a loss object: write loss={loss.__name__}() with "
                           f"parentheses, not the class {loss.__name__}.")
@@ -234,7 +247,7 @@ def optimizer_for(optimizer, lr, momentum, weight_decay):
     """The given optimizer, or a new SGD(lr, momentum, weight_decay) when it is None."""
     if optimizer is None:
         return SGD(lr=lr, momentum=momentum, weight_decay=weight_decay)
-    if not callable(getattr(optimizer, "step", None)):
+    if isinstance(optimizer, type) or not callable(getattr(optimizer, "step", None)):
         raise ConfigError(f"optimizer must be an object with a step(network) method, such as "
                           f"bp.SGD(lr=0.1), got {optimizer!r}.")
     return optimizer
