@@ -50,23 +50,31 @@ def train_test_split(X, y, test_fraction=0.2, seed=0, stratify=True):
                           f"test_fraction nearer 0.5.")
     rng = check_seed(seed, f"{where}: seed")
     if check_flag(stratify, f"{where}: stratify") and y.ndim == 1 and y.dtype.kind in "iu":
-        classes = [np.flatnonzero(y == c) for c in np.unique(y)]
-        # Each class gives floor(share) test rows; the rows still missing go to the classes
-        # with the largest remainders, so the total is exactly n_test.
-        share = np.array([test_fraction * len(rows) for rows in classes])
-        per_class = np.floor(share).astype(int)
-        extra = n_test - per_class.sum()
-        per_class[np.argsort(-(share - per_class), kind="stable")[:extra]] += 1
-        test, train = [], []
-        for rows, k in zip(classes, per_class):
-            rows = rng.permutation(rows)
-            test.append(rows[:k])
-            train.append(rows[k:])
-        test, train = rng.permutation(np.concatenate(test)), rng.permutation(np.concatenate(train))
+        train, test = _stratified_split(y, test_fraction, n_test, rng)
     else:
         order = rng.permutation(N)
         test, train = order[:n_test], order[n_test:]
     return X[train], X[test], y[train], y[test]
+
+
+def _stratified_split(y, test_fraction, n_test, rng):
+    """Row numbers (train, test) with n_test test rows, each class split in the same proportion.
+
+    Each class gives floor(share) test rows; the rows still missing go to the classes with the
+    largest remainders, so the total is exactly n_test.
+    """
+    classes = [np.flatnonzero(y == c) for c in np.unique(y)]
+    share = np.array([test_fraction * len(rows) for rows in classes])
+    per_class = np.floor(share).astype(int)
+    extra = n_test - per_class.sum()
+    per_class[np.argsort(-(share - per_class), kind="stable")[:extra]] += 1
+    test, train = [], []
+    for rows, k in zip(classes, per_class):
+        rows = rng.permutation(rows)
+        test.append(rows[:k])
+        train.append(rows[k:])
+    test = rng.permutation(np.concatenate(test))  # drawn first, then the training rows
+    return rng.permutation(np.concatenate(train)), test
 
 
 class Standardizer:

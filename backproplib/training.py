@@ -137,23 +137,17 @@ def train(network, loss, X, Y, *, epochs=10, lr=0.1, momentum=0.0, weight_decay=
     if validation is not None:
         validation = check_data(network, loss, *check_pair(validation), "validation ")
     track_grad_norms = check_flag(track_grad_norms, "track_grad_norms")
-    progress = check_flag(progress, "progress")
     if callback is not None and not callable(callback):
         raise ConfigError(f"callback must be a function callback(epoch, history), got {callback!r}.")
     rng, history = check_seed(seed), History()
-    bar = Progress(epochs, "training") if progress else None
-    try:
+    with Progress(epochs, "training", shown=check_flag(progress, "progress")) as bar:
         for epoch in range(1, epochs + 1):
             run_epoch(network, loss, X, Y, optimizer, batch_size, rng, history, track_grad_norms)
             evaluate_epoch(network, loss, (X, Y), validation, history)
             check_progress(network, optimizer, history)
-            if bar:
-                bar.update(epoch, f"loss {history.loss[-1]:.4f}")
+            bar.update(epoch, f"loss {history.loss[-1]:.4f}")
             if callback is not None and callback(epoch, history):
                 break
-    finally:
-        if bar:
-            bar.close()
     return history
 
 
