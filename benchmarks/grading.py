@@ -45,9 +45,9 @@ def grade(folder, jobs):
 
 
 def run(quick=False):
-    if importlib.util.find_spec("backproplib.course.grader") is None:
+    if importlib.util.find_spec("backproplib.course.grading.command") is None:
         return [skipped(SECTION, "backprop-course grade", "the grader is not written yet "
-                                                          "(no backproplib.course.grader)")]
+                                                          "(no backproplib.course.grading.command)")]
     if not list((ROOT / "solutions").glob("*.ipynb")):
         return [skipped(SECTION, "backprop-course grade", "no solution notebooks to grade")]
     count, rounds = (4, 1) if quick else (30, 2)

@@ -309,8 +309,8 @@ LIBRARY_USES = [
      "backproplib.activations.ACTIVATIONS"),
     ("import backproplib\nsigmoid = backproplib.sigmoid", "backproplib.sigmoid"),
     ("from scipy.special import expit\ndef sigmoid(z):\n    return expit(z)", "scipy.special.expit"),
-    ("import backproplib.checks.ex01 as ref\ndef sigmoid(z):\n    return ref.SIGMOID.reference(z)",
-     "backproplib.checks.ex01.SIGMOID.reference"),
+    ("import backproplib.checks.exercises.ex01 as ref\ndef sigmoid(z):\n    return ref.SIGMOID.reference(z)",
+     "backproplib.checks.exercises.ex01.SIGMOID.reference"),
 ]
 
 

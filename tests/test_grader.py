@@ -18,11 +18,11 @@ import pytest
 
 from backproplib.checks.judge import TaskResult
 from backproplib.course import cli
-from backproplib.course.grader import find_notebooks
-from backproplib.course.grading_book import gradebook_csv, lost_points, write_gradebook
-from backproplib.course.grading_data import DecodeError, Opaque, decode, encode
-from backproplib.course.grading_io import SubmissionError, exercise_of, read_submission
-from backproplib.course.grading_submission import SubmissionResult
+from backproplib.course.grading.command import find_notebooks
+from backproplib.course.grading.gradebook import gradebook_csv, lost_points, write_gradebook
+from backproplib.course.grading.judging import SubmissionResult
+from backproplib.course.grading.reading import SubmissionError, exercise_of, read_submission
+from backproplib.course.grading.transport import DecodeError, Opaque, decode, encode
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = runpy.run_path(str(ROOT / "tests" / "grading" / "submissions.py"))

@@ -18,7 +18,7 @@ changes a score.
 
 Adding exercise NN (e.g. 03) takes four steps:
 
-1. ``backproplib/checks/exNN.py`` defines ``TITLE`` ("Backward pass"), ``NOTEBOOK``
+1. ``backproplib/checks/exercises/exNN.py`` defines ``TITLE`` ("Backward pass"), ``NOTEBOOK``
    ("03_backward_pass") and ``TASKS``, a tuple of ``spec.Task`` (3–6 of them). Per task:
    id "NN.name", the function's name and argument names, points, ``cases(rng)`` returning a
    few Cases (different sizes N ≠ D ≠ M so that a transpose or a factor N shows; a ``strict``
@@ -27,7 +27,7 @@ Adding exercise NN (e.g. 03) takes four steps:
    ``outputs`` (names of a returned tuple such as ("dX", "dW", "db")), ``partial`` points,
    ``uses`` and ``sizes``. Tasks are plain functions of arrays and numbers returning arrays or
    numbers; a task that trains a model should return predictions on inputs it is given.
-   The module is found automatically (any ``exNN.py`` here); ``ex01.py`` is a model.
+   The module is found automatically (any ``exNN.py`` in ``exercises/``); ``ex01.py`` is a model.
 2. ``solutions/NN_topic.ipynb``: per task a statement, an answer cell with the answer between
    ``### BEGIN SOLUTION`` and ``### END SOLUTION`` inside ``def name(...)``, and a check cell
    ``check("NN.name", name)``; ``summary("NN")`` at the end; notebook metadata
@@ -48,7 +48,7 @@ import sys
 
 import numpy as np
 
-from . import codecheck
+from . import codecheck, exercises
 from .feedback import format_feedback, format_summary
 from .guard import LibraryGuard
 from .judge import TaskResult, judge, library_result, result
@@ -63,18 +63,18 @@ _SESSION = {}
 
 
 def exercise_numbers():
-    """The exercise numbers that have checks, sorted: ["01", "02", ...]."""
-    return sorted(m.name[2:] for m in pkgutil.iter_modules(__path__)
+    """The exercise numbers that have checks, sorted: ["01", "02", ...] (one per ``exercises/exNN.py``)."""
+    return sorted(m.name[2:] for m in pkgutil.iter_modules(exercises.__path__)
                   if m.name.startswith("ex") and m.name[2:].isdigit())
 
 
 def exercise_module(number):
-    """The module ``backproplib.checks.exNN`` (with TITLE, NOTEBOOK, TASKS)."""
+    """The module ``backproplib.checks.exercises.exNN`` (with TITLE, NOTEBOOK, TASKS)."""
     number = str(number).zfill(2)
     if number not in exercise_numbers():
         raise ValueError(f"there is no exercise {number!r}; the exercises with checks are "
                          f"{', '.join(exercise_numbers())}.")
-    return importlib.import_module(f"{__name__}.ex{number}")
+    return importlib.import_module(f"{exercises.__name__}.ex{number}")
 
 
 def tasks(number):

@@ -18,7 +18,7 @@ import copy
 import sys
 from pathlib import Path
 
-from .grading_io import write_atomic
+from .files import write_atomic
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 PLACEHOLDER = ("# YOUR CODE HERE", "raise NotImplementedError()")

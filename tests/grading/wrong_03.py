@@ -2,7 +2,7 @@
 
 Each entry: (task id, the answer's code, a piece of the expected feedback). The tests run every
 answer through the notebook check (tests/test_exercises.py) and one per task through the grader
-(tests/test_exercises_03_07.py). ``np`` is imported for the code.
+(tests/test_exercises_graded.py). ``np`` is imported for the code.
 """
 
 WRONG = [

@@ -2,7 +2,7 @@
 
 Each entry: (task id, the answer's code, a piece of the expected feedback). The tests run every
 answer through the notebook check (tests/test_exercises.py) and one per task through the grader
-(tests/test_exercises_03_07.py). ``np`` is imported for the code. The training loops define the
+(tests/test_exercises_graded.py). ``np`` is imported for the code. The training loops define the
 notebook's given ``loss_and_gradients`` and a correct momentum update under another name (so
 that, in a whole notebook, they do not replace the wrong ``momentum_step`` of Task 2).
 """

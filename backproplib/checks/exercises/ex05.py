@@ -15,10 +15,10 @@ The functions the learner writes (Lesson 05):
 
 import numpy as np
 
-from ..activations import sigmoid as _sigmoid
-from ..activations import sigmoid_derivative as _dsigmoid
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...activations import sigmoid as _sigmoid
+from ...activations import sigmoid_derivative as _dsigmoid
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Vanishing gradients"
 NOTEBOOK = "05_vanishing_gradients"

@@ -1,6 +1,6 @@
 """The grader's code inside the grading kernel: set the stage, then call the answers.
 
-``grading_run`` sends the kernel, in this order:
+``running`` sends the kernel, in this order:
 
 1. ``setup(memory_mb, guarded)`` before any cell of the submission: a memory limit for the
    kernel, a guard on the backproplib functions the tasks ask students to write (a call during
@@ -23,7 +23,7 @@ from backproplib.checks.guard import LibraryGuard
 from backproplib.checks.runner import run_cases
 from backproplib.checks.spec import Case
 
-from .grading_data import decode, encode
+from .transport import decode, encode
 
 _GUARD = None
 

@@ -18,9 +18,9 @@ here), so the training task is about the loop, not the backward pass.
 
 import numpy as np
 
-from ..datasets import load_digits, standardize, train_test_split
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...datasets import load_digits, standardize, train_test_split
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Training with SGD"
 NOTEBOOK = "06_sgd_training"

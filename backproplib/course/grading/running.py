@@ -1,8 +1,8 @@
 """Run a submission in a fresh Jupyter kernel, with limits, and collect its answers.
 
 ``run_submission`` starts a kernel (``python3``, in a private temporary folder), sends it the
-grader's setup (``grading_kernel.setup``), every code cell of the submission and then one
-collection cell per task (``grading_kernel.collect``), and returns an ``Execution`` report.
+grader's setup (``inside_submission.setup``), every code cell of the submission and then one
+collection cell per task (``inside_submission.collect``), and returns an ``Execution`` report.
 
 Limits and what happens at them:
 * a cell running longer than ``timeout`` seconds is interrupted (if the kernel does not come
@@ -20,7 +20,7 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from .grading_session import KernelSession, KernelStartError
+from .kernel_session import KernelSession, KernelStartError
 
 MAX_RESTARTS = 3
 #: printed output above this is mentioned in the report (it is ignored either way)
@@ -54,13 +54,13 @@ class Execution:
 
 
 def setup_code(memory_mb, guarded):
-    return ("import backproplib.course.grading_kernel as _grading\n"
+    return ("import backproplib.course.grading.inside_submission as _grading\n"
             f"_grading.setup({int(memory_mb)}, {tuple(guarded)!r})\n"
             "del _grading\n")
 
 
 def collect_code(plan):
-    return ("import backproplib.course.grading_kernel as _grading\n"
+    return ("import backproplib.course.grading.inside_submission as _grading\n"
             f"_grading.collect({plan.task_id!r}, {plan.function!r}, {tuple(plan.forbidden)!r}, "
             f"{tuple(plan.arg_names)!r}, {plan.inputs_path!r}, {plan.output_path!r})\n"
             "del _grading\n")

@@ -10,9 +10,9 @@ The functions the learner writes (Lesson 01):
 
 import numpy as np
 
-from ..activations import sigmoid as _sigmoid
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...activations import sigmoid as _sigmoid
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "The forward pass"
 NOTEBOOK = "01_forward_pass"

@@ -10,9 +10,9 @@ import io
 import json
 from pathlib import Path
 
-from ..checks import exercise_module
-from ..checks.feedback import FAIL, PASS, format_feedback, format_points
-from .grading_io import write_atomic
+from ...checks import exercise_module
+from ...checks.feedback import FAIL, PASS, format_feedback, format_points
+from ..files import write_atomic
 
 
 def task_columns(results):

@@ -20,12 +20,12 @@ The functions the learner writes (Lesson 07):
 
 import numpy as np
 
-from ..datasets import load_digits, make_moons, standardize
-from ..losses import SoftmaxCrossEntropy
-from ..network import mlp
-from ..training import train
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...datasets import load_digits, make_moons, standardize
+from ...losses import SoftmaxCrossEntropy
+from ...network import mlp
+from ...training import train
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Generalisation"
 NOTEBOOK = "07_generalisation"

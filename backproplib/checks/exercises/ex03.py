@@ -12,10 +12,10 @@ The functions the learner writes (Lesson 03); N examples, D inputs, M units:
 
 import numpy as np
 
-from ..activations import sigmoid as _sigmoid
-from ..activations import sigmoid_derivative as _dsigmoid
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...activations import sigmoid as _sigmoid
+from ...activations import sigmoid_derivative as _dsigmoid
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "The backward pass"
 NOTEBOOK = "03_backward_pass"

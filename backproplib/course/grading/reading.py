@@ -1,15 +1,11 @@
-"""Files for grading: read a submission without trusting it, write results without losing data.
+"""Grading step 1: read a submission without trusting it.
 
 ``read_submission`` opens a notebook read-only and never executes or rewrites it; anything that
 is not a readable notebook becomes a ``SubmissionError`` with a message for the gradebook.
-``write_atomic`` writes a temporary file next to the target and renames it over the target, so
-a gradebook (or a generated exercise) is either the old file or the new one, never half.
 """
 
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,24 +95,3 @@ def exercise_of(submission, known, forced=None):
         return found[0]
     raise SubmissionError("cannot tell which exercise this notebook answers (no course metadata, "
                           "file name or check cells); grade it with --exercise NN")
-
-
-def write_atomic(path, data):
-    """Write bytes (or text, as UTF-8) to ``path`` via a temporary file and os.replace."""
-    path = Path(path)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; a gradebook or notebook is not
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import numpy as np
 
-from ..checks import codecheck, exercise_module, exercise_numbers
-from ..checks.judge import judge, library_result, result
-from ..checks.runner import Outcome
-from .grading_data import DecodeError, decode, encode
-from .grading_io import SubmissionError, exercise_of, read_submission
-from .grading_run import TaskPlan, run_submission
+from ...checks import codecheck, exercise_module, exercise_numbers
+from ...checks.judge import judge, library_result, result
+from ...checks.runner import Outcome
+from .reading import SubmissionError, exercise_of, read_submission
+from .running import TaskPlan, run_submission
+from .transport import DecodeError, decode, encode
 
 
 @dataclass

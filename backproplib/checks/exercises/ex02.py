@@ -10,15 +10,15 @@ The functions the learner writes (Lesson 02); N examples, K outputs or classes:
 
 import numpy as np
 
-from ..activations import sigmoid as _sigmoid
-from ..losses import cross_entropy as _cross_entropy
-from ..losses import log_softmax as _log_softmax
-from ..losses import mse as _mse
-from ..losses import mse_gradient as _mse_gradient
-from ..losses import one_hot as _one_hot
-from ..losses import softmax as _softmax
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...activations import sigmoid as _sigmoid
+from ...losses import cross_entropy as _cross_entropy
+from ...losses import log_softmax as _log_softmax
+from ...losses import mse as _mse
+from ...losses import mse_gradient as _mse_gradient
+from ...losses import one_hot as _one_hot
+from ...losses import softmax as _softmax
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Measuring the error"
 NOTEBOOK = "02_error_calculation"

@@ -15,10 +15,10 @@ L = Σ tanh(X W + b) ⊙ R with X (N, D), W (D, M), b (M,), R (N, M):
 
 import numpy as np
 
-from ..gradcheck import numerical_gradient as _numerical_gradient
-from ..gradcheck import relative_error as _relative_error
-from .spec import Case, Mistake, Task
-from .spec import normal as _normal
+from ...gradcheck import numerical_gradient as _numerical_gradient
+from ...gradcheck import relative_error as _relative_error
+from ..spec import Case, Mistake, Task
+from ..spec import normal as _normal
 
 TITLE = "Gradient checking"
 NOTEBOOK = "04_gradient_checking"

@@ -4,8 +4,8 @@
     backprop-course grade submissions/ --jobs 2 --out marks  # writes marks/gradebook.csv|json
 
 Each submission runs in a fresh Jupyter kernel with a time limit per cell and a memory limit
-(``grading_run``); its functions are then called on secret tests and judged in this process
-(``grading_submission``), so nothing a notebook prints, writes or redefines changes its score.
+(``running``); its functions are then called on secret tests and judged in this process
+(``judging``), so nothing a notebook prints, writes or redefines changes its score.
 Submissions are opened read-only and never modified; results are written atomically and are
 the same when the same folder is graded again. A bad submission (not a notebook, a syntax
 error, an endless loop, a crash...) gets a message and the batch carries on.
@@ -19,10 +19,10 @@ import sys
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
-from ..progress import Progress
-from .grading_book import format_report, format_summary, write_gradebook
-from .grading_run import KernelStartError
-from .grading_submission import GradeOptions, SubmissionResult, grade_submission
+from ...progress import Progress
+from .gradebook import format_report, format_summary, write_gradebook
+from .judging import GradeOptions, SubmissionResult, grade_submission
+from .running import KernelStartError
 
 
 def register(subparsers):
@@ -75,7 +75,7 @@ def _bad_options(args, path):
     if args.memory < 100:
         return f"--memory is in MB and must be at least 100, got {args.memory}"
     if args.exercise is not None:
-        from ..checks import exercise_numbers
+        from ...checks import exercise_numbers
         if args.exercise.zfill(2) not in exercise_numbers():
             return (f"--exercise {args.exercise}: there is no such exercise; choose one of "
                     f"{', '.join(exercise_numbers())}")

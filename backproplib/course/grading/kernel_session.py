@@ -4,7 +4,7 @@
 kernel sends: printed output is counted (never stored), the error is taken from the
 execute_reply (it names the error even when the kernel could not print a traceback), and
 every half second the kernel is checked: dead, or over its memory (a watchdog behind the
-kernel's own address-space limit, set by ``grading_kernel.limit_memory``).
+kernel's own address-space limit, set by ``inside_submission.limit_memory``).
 """
 
 import os
