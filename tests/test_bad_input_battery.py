@@ -176,7 +176,8 @@ OPTIMIZER = [
 VALIDATION = [
     Variant("array only", lambda v: v[0]), Variant("one-tuple", lambda v: (v[0],)),
     Variant("triple", lambda v: (*v, v[1])), Variant("wrong columns", lambda v: (v[0][:, :2], v[1])),
-    Variant("wrong length", lambda v: (v[0], v[1][:-1])), Variant("NaN", lambda v: (_with(np.nan)(v[0]), v[1])),
+    Variant("wrong length", lambda v: (v[0], v[1][:-1])),
+    Variant("NaN", lambda v: (_with(np.nan)(v[0]), v[1])),
     Variant("bad labels", lambda v: (v[0], np.full(len(v[1]), 9))), Variant("string", lambda v: "val"),
     Variant("list pair", lambda v: list(v), "same", lambda v: v),
 ]
@@ -356,7 +357,8 @@ SPECS = [
          {("x", "None"): "error"}, {"f": ("f",)}),
     Spec("relative_error", bp.relative_error, lambda: {"a": Y6, "b": Y6 + 1e-3}, {"a": DATA, "b": DATA},
          {**{(arg, kind): "nonfinite" for arg in "ab" for kind in ("NaN", "inf")},
-          ("a", "empty"): "error", ("b", "empty"): "error", ("a", "scalar"): "error", ("b", "scalar"): "error",
+          ("a", "empty"): "error", ("b", "empty"): "error",
+          ("a", "scalar"): "error", ("b", "scalar"): "error",
           ("a", "bool"): "ok", ("b", "bool"): "ok"}, {"a": ("shapes", "relative_error"),
                                                       "b": ("shapes", "relative_error")}),
     Spec("check_network_gradients", bp.check_network_gradients,

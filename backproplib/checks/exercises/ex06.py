@@ -11,7 +11,8 @@ The functions the learner writes (Lesson 06):
                                                 network with softmax cross-entropy; every epoch
                                                 visits the examples in the order
                                                 rng.permutation(N), with one generator
-                                                rng = np.random.default_rng(seed) -> the trained (W1, b1, W2, b2)
+                                                rng = np.random.default_rng(seed)
+                                                -> the trained (W1, b1, W2, b2)
 The notebook gives ``loss_and_gradients(X, y, W1, b1, W2, b2)`` (the same as ``_loss_and_gradients``
 here), so the training task is about the loop, not the backward pass.
 """
