@@ -86,7 +86,7 @@ def test_nan_in_the_data_is_reported_as_such():
     ({"lr": "0.1"}, "learning rate must be a finite number"),
     ({"batch_size": 0}, "batch_size must be ≥ 1"),
     ({"batch_size": 2.5}, "batch_size must be a whole number"),
-    ({"epochs": -1}, "epochs must be ≥ 1"),
+    ({"epochs": -1}, r"epochs \(the number of passes over the data\) must be ≥ 1"),
     ({"momentum": 1.0}, "momentum must be ≥ 0 and < 1"),
 ])
 def test_bad_training_settings_are_refused(kwargs, match):
@@ -117,7 +117,7 @@ def test_non_numeric_inputs_are_refused_clearly(bad):
 
 
 def test_bad_layer_sizes_and_initialisation():
-    with pytest.raises(bp.ConfigError, match="n_in must be ≥ 1"):
+    with pytest.raises(bp.ConfigError, match=r"n_in \(the number of inputs of the layer\) must be ≥ 1"):
         bp.Dense(0, 3)
     with pytest.raises(bp.ConfigError, match="unknown initialisation 'glorot'"):
         bp.Dense(2, 3, init="glorot")
