@@ -6,7 +6,15 @@ where N is the batch size, D the number of inputs and M the number of units.
 
 import numpy as np
 
-from .errors import ConfigError, check_batch, check_choice, check_count, check_number, check_seed
+from .errors import (
+    ConfigError,
+    as_float_array,
+    check_batch,
+    check_choice,
+    check_count,
+    check_number,
+    check_seed,
+)
 from .layer import Layer
 
 INITIALISATIONS = ("zeros", "normal", "xavier", "he")
@@ -79,7 +87,8 @@ class Dense(Layer):
 
     def forward(self, X):
         """X: (N, D) inputs.  Returns: Z = X W + b, (N, M)   (Lesson 01, eq. 1.5). Keeps X."""
-        self.X = check_batch(X, f"input of {self.name}", self.W.shape[0], self.W.dtype)
+        X = as_float_array(X, f"input of {self.name}", self.W.dtype)
+        self.X = check_batch(X, self.name, columns=self.W.shape[0])
         Z = self.X @ self.W + self.b
         self._out_shape = Z.shape
         return Z

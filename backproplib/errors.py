@@ -91,19 +91,21 @@ def as_float_array(x, name, dtype=None):
 
 
 def check_batch(X, name, columns=None, dtype=None):
-    """``X`` as a float array of shape (N, columns), else a clear error.
+    """``X`` as a float array of shape (N, columns), else a clear error naming ``name``.
 
     columns: the required number of columns (None: any).  Returns: ndarray (N, D), float.
     """
     X = as_float_array(X, name, dtype)
     D = "D" if columns is None else columns
-    if X.ndim != 2:
-        hint = " For one example use X.reshape(1, -1)." if X.ndim == 1 else ""
-        raise ShapeError(f"{name} must have shape (N, {D}), one row per example, but it has "
-                         f"shape {X.shape}.{hint}")
-    if columns is not None and X.shape[1] != columns:
-        raise ShapeError(f"{name} must have shape (N, {D}) ({D} features per example) but has "
-                         f"shape {X.shape}. Check the previous layer's size or the data's columns.")
+    if X.ndim == 0:
+        raise ShapeError(f"{name} expects a batch of shape (N, {D}), one row per example, but got a "
+                         f"single number {X}.")
+    if X.ndim == 1 and columns in (None, X.shape[0]):
+        raise ShapeError(f"{name} expects a batch of shape (N, {D}) but got a single vector of shape "
+                         f"{X.shape}; for one example use X.reshape(1, -1).")
+    if X.ndim != 2 or columns not in (None, X.shape[1]):
+        raise ShapeError(f"{name} expects input of shape (N, {D}) (N examples with {D} features each) "
+                         f"but got shape {X.shape}. Check the previous layer's size or the data's columns.")
     return X
 
 
