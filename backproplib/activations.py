@@ -44,8 +44,8 @@ def relu(z):
 
 
 def relu_derivative(z):
-    """ReLU'(z) = 1 where z > 0, 0 where z ≤ 0 (we take 0 at the kink z = 0); NaN stays NaN."""
-    return np.heaviside(as_float_array(z, "z"), 0.0)
+    """ReLU'(z) = 1 where z > 0, else 0 (we take 0 at the kink z = 0, and for NaN)."""
+    return (as_float_array(z, "z") > 0).astype(float)
 
 
 def leaky_relu(z, alpha=0.01):

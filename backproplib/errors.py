@@ -11,9 +11,11 @@ accuracy, a pass/fail verdict, a column mean) refuses them with a ``DataError``.
 """
 
 import math
-from numbers import Real
 
 import numpy as np
+
+#: Python and numpy real numbers (bool is a subclass of int; it is refused separately)
+NUMBER_TYPES = (int, float, np.integer, np.floating)
 
 
 class BackpropError(Exception):
@@ -128,7 +130,7 @@ def check_number(value, name, low=None, high=None, low_open=False, high_open=Fal
     Python and numpy numbers are accepted (not bools). low/high: the bounds, None for none;
     low_open/high_open: whether the bound itself is excluded.
     """
-    if isinstance(value, (bool, np.bool_)) or not isinstance(value, Real) or not math.isfinite(value):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, NUMBER_TYPES) or not math.isfinite(value):
         raise ConfigError(f"{name} must be a finite number, got {value!r} ({type(value).__name__}).{hint}")
     rules = []
     if low is not None:

@@ -50,10 +50,12 @@ def one_hot(y, num_classes, where="one_hot"):
     ``where`` names the caller in the error raised for labels out of range.
     """
     num_classes = check_count(num_classes, f"{where}: num_classes")
-    y = check_class_labels(y, num_classes, where)
-    Y = np.zeros((y.shape[0], num_classes))
-    Y[np.arange(y.shape[0]), y] = 1.0
-    return Y
+    return _encode(check_class_labels(y, num_classes, where), num_classes)
+
+
+def _encode(y, num_classes):
+    """Checked labels y (N,) as one-hot rows (N, num_classes): row n has 1.0 in column y[n]."""
+    return (y[:, None] == np.arange(num_classes)).astype(float)
 
 
 def mse(Y_hat, Y):
@@ -171,7 +173,7 @@ class SoftmaxCrossEntropy(Loss):
         Z, self.Y = _classification_pair(Z, y, "SoftmaxCrossEntropy")
         log_P = log_softmax(Z)
         self.P = np.exp(log_P)
-        return float(-np.sum(self.Y * log_P) / Z.shape[0])  # Lesson 02, eq. 2.5
+        return float(-(self.Y * log_P).sum() / Z.shape[0])  # Lesson 02, eq. 2.5
 
     def backward(self):
         """Returns ∂L/∂Z = (P − Y) / N, (N, K)   (Lesson 02, eq. 2.6)."""
@@ -234,7 +236,7 @@ def _classification_pair(Z, y, where):
     if y.ndim != 1 or y.shape[0] != N:
         raise ShapeError(f"{where}: expected {N} integer labels of shape ({N},) for logits of shape "
                          f"{Z.shape}, got labels of shape {y.shape}.")
-    return Z, one_hot(y, K, where)
+    return Z, _encode(check_class_labels(y, K, where), K)
 
 
 def _match_targets(Y_hat, Y, where):

@@ -1,5 +1,6 @@
 """Mini-batches and the training loop: forward, loss, backward, update — repeated."""
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -101,7 +102,7 @@ def train_step(network, loss, X, Y, optimizer):
     X = check_finite(as_float_array(X, "X"), "X")
     Y_hat = network.forward(X)
     L = loss.forward(Y_hat, Y)
-    if not np.isfinite(L):
+    if not math.isfinite(L):
         raise TrainingDivergedError(
             f"the loss is {L}, so the weights were not updated (the batch holds NaN or infinite "
             f"values, or training diverged: try a smaller learning rate)")

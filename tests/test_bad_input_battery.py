@@ -266,9 +266,11 @@ LOSS_OVERRIDES = {("Y_hat", "NaN"): "nonfinite", ("Y_hat", "inf"): "nonfinite",
                   ("Y_hat", "bool"): "same"}
 
 SPECS = [
-    # f'(z) = 1 for the identity whatever z is, NaN included
+    # f'(z) = 1 for the identity whatever z is; ReLU's slope is 1 only where z > 0, which NaN is
+    # not (relu(NaN) itself is NaN, so the NaN stays visible in the forward pass and the loss)
     *[Spec(name, getattr(bp, name), lambda: {"z": Y6}, {"z": ELEMENTWISE},
-           {("z", "NaN"): "ok"} if name == "identity_derivative" else {}) for name in ELEMENTWISE_FUNCTIONS],
+           {("z", "NaN"): "ok"} if name in ("identity_derivative", "relu_derivative") else {})
+      for name in ELEMENTWISE_FUNCTIONS],
     *[Spec(name, getattr(bp, name), lambda: {"z": Y6, "alpha": 0.25}, {"z": ELEMENTWISE, "alpha": FRACTION})
       for name in ("leaky_relu", "leaky_relu_derivative")],
     Spec("regression_curve_truth", bp.regression_curve_truth, lambda: {"x": Y6}, {"x": ELEMENTWISE}),
@@ -304,7 +306,8 @@ SPECS = [
          {"n_in": COUNT, "n_out": COUNT, "scheme": INIT_NAME, "rng": SEED}, {("rng", "None"): "ok"},
          {"scheme": ("initialisation",)}),
     Spec("Dense.forward", lambda X: bp.Dense(3, 2, rng=0).forward(X), lambda: {"X": X6}, {"X": DATA},
-         {("X", "NaN"): "nonfinite", ("X", "inf"): "nonfinite", ("X", "empty"): "ok"}, {"X": ("input of", "dense")}),
+         {("X", "NaN"): "nonfinite", ("X", "inf"): "nonfinite", ("X", "empty"): "ok"},
+         {"X": ("input of", "dense")}),
     Spec("Dense.backward", _dense_backward, lambda: {"dZ": Y6}, {"dZ": DATA},
          {("dZ", "NaN"): "nonfinite", ("dZ", "inf"): "nonfinite"}, {"dZ": ("dout",)}),
     Spec("Tanh.forward", lambda Z: bp.Tanh().forward(Z), lambda: {"Z": Y6}, {"Z": ELEMENTWISE},
@@ -315,7 +318,8 @@ SPECS = [
     Spec("Network", bp.Network, lambda: {"layers": [bp.Dense(3, 2, rng=0), bp.Tanh()]}, {"layers": LAYERS},
          mentions={"layers": ("Network",)}),
     Spec("Network.forward", lambda X: _net().forward(X), lambda: {"X": X6}, {"X": DATA},
-         {("X", "NaN"): "nonfinite", ("X", "inf"): "ok", ("X", "empty"): "ok"}, {"X": ("input of", "dense")}),
+         {("X", "NaN"): "nonfinite", ("X", "inf"): "ok", ("X", "empty"): "ok"},
+         {"X": ("input of", "dense")}),
     Spec("Network.backward", _network_backward, lambda: {"dout": X6}, {"dout": DATA},
          {("dout", "NaN"): "nonfinite", ("dout", "inf"): "nonfinite"}),
     Spec("mlp", bp.mlp, lambda: {"sizes": [3, 4, 2], "activation": "relu", "init": "he", "seed": 0,
