@@ -117,12 +117,12 @@ class MSE(Loss):
 
     def forward(self, Y_hat, Y):
         self.Y_hat, self.Y = _regression_pair(Y_hat, Y, "MSE")
-        return float(np.mean((self.Y_hat - self.Y) ** 2))  # Lesson 02, eq. 2.1
+        return mse(self.Y_hat, self.Y)
 
     def backward(self):
         """Returns ∂L/∂Ŷ = 2 (Ŷ − Y) / (N·K), the shape of Y_hat   (Lesson 02, eq. 2.2)."""
         self._check_forward_done(self.Y_hat)
-        return 2.0 * (self.Y_hat - self.Y) / self.Y_hat.size
+        return mse_gradient(self.Y_hat, self.Y)
 
 
 class BinaryCrossEntropy(Loss):
