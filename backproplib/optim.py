@@ -25,7 +25,7 @@ class SGD:
                                      hint=" 0 turns it off; 0.9 is a common choice.")
         self.weight_decay = check_number(weight_decay, "weight_decay", low=0.0,
                                          hint=" 0 turns it off; 1e-4 to 1e-2 are common choices.")
-        self._velocity = {}  # id(θ) -> (θ, v): keeping θ alive means its id is never reused
+        self._velocities = []  # (θ, v) pairs: each velocity stored beside its parameter array
 
     def step(self, network):
         """Update every parameter of ``network`` in place from its current gradients."""
@@ -44,8 +44,10 @@ class SGD:
             theta += v
 
     def velocity(self, theta):
-        """The velocity v of parameter θ (same shape), zero the first time θ is seen."""
-        kept = self._velocity.get(id(theta))
-        if kept is None:
-            kept = self._velocity[id(theta)] = (theta, np.zeros_like(theta))
-        return kept[1]
+        """The velocity v of parameter θ (same shape): zero the first time this very array is seen."""
+        for param, v in self._velocities:
+            if param is theta:
+                return v
+        v = np.zeros_like(theta)
+        self._velocities.append((theta, v))
+        return v
