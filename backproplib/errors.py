@@ -53,14 +53,14 @@ class UsageError(BackpropError, RuntimeError):
 class TrainingDivergedError(BackpropError, RuntimeError):
     """The loss became NaN or infinite, or grew by orders of magnitude, during training.
 
-    ``history``: the ``History`` up to the failure; ``weights_finite``: whether every parameter
-    is still a finite number (if not, the network must be rebuilt before training again).
+    ``loss``: the value that stopped training; ``history``: the ``History`` up to the failure;
+    ``weights_finite``: whether every parameter is still a finite number (if not, the network
+    must be built again before training again).
     """
 
-    def __init__(self, message, history=None, weights_finite=True):
+    def __init__(self, message, loss=None, history=None, weights_finite=True):
         super().__init__(message)
-        self.history = history
-        self.weights_finite = weights_finite
+        self.loss, self.history, self.weights_finite = loss, history, weights_finite
 
 
 def as_numeric_array(x, name):

@@ -104,8 +104,8 @@ def train_step(network, loss, X, Y, optimizer):
     L = loss.forward(Y_hat, Y)
     if not math.isfinite(L):
         raise TrainingDivergedError(
-            f"the loss is {L}, so the weights were not updated (the batch holds NaN or infinite "
-            f"values, or training diverged: try a smaller learning rate)")
+            f"the loss is {L}, so the weights were not updated: the batch holds NaN or infinite "
+            f"values, or training diverged (a smaller learning rate may help)", loss=L)
     network.zero_grad()
     network.backward(loss.backward())
     optimizer.step(network)
@@ -167,10 +167,11 @@ def run_epoch(network, loss, X, Y, optimizer, batch_size, rng, history, track_gr
             try:
                 losses.append(train_step(network, loss, Xb, Yb, optimizer))
             except TrainingDivergedError as err:
-                raise diverged(f"epoch {history.epochs + 1}, step {step}: {err}",
-                               network, optimizer, history) from None
-            for name, value in (network.grad_norms() if track_grad_norms else {}).items():
-                norms[name] = norms.get(name, 0.0) + value
+                raise diverged(f"the loss became {err.loss} at epoch {history.epochs + 1}, step {step}",
+                               network, optimizer, history, err.loss) from None
+            if track_grad_norms:
+                for name, value in network.grad_norms().items():
+                    norms[name] = norms.get(name, 0.0) + value
     history.loss.append(float(np.mean(losses)))
     if track_grad_norms:
         history.grad_norms.append({k: v / len(losses) for k, v in norms.items()})
@@ -199,7 +200,7 @@ def check_progress(network, optimizer, history, epochs=3, factor=10.0):
     if growing and recent[-1] > history.loss[0]:
         raise diverged(f"the loss grew from {recent[0]:.3g} to {recent[-1]:.3g} over epochs "
                        f"{history.epochs - epochs}–{history.epochs}, at least {factor:g}× per epoch",
-                       network, optimizer, history)
+                       network, optimizer, history, recent[-1])
 
 
 def parameters_finite(network):
@@ -207,7 +208,7 @@ def parameters_finite(network):
     return all(np.isfinite(theta).all() for _, theta in network.parameters())
 
 
-def diverged(what, network, optimizer, history):
+def diverged(what, network, optimizer, history, loss=None):
     """A TrainingDivergedError that says what happened, what to try and the state of the weights."""
     finite = parameters_finite(network)
     state = ("The weights are still finite numbers." if finite else
@@ -215,8 +216,8 @@ def diverged(what, network, optimizer, history):
     return TrainingDivergedError(
         f"{what}: training diverged. Try a smaller learning rate (now "
         f"{getattr(optimizer, 'lr', '?')}), e.g. ten times smaller, or standardise the inputs. "
-        f"{state} The error's .history holds the {history.epochs} complete epoch(s) before.",
-        history, finite)
+        f"{state} The error's .history holds the {history.epochs} complete epoch(s) so far.",
+        loss, history, finite)
 
 
 # -- checks of train()'s arguments -----------------------------------------------------------------
