@@ -100,6 +100,16 @@ class Loss:
 
     classifies = False
 
+    def forward(self, Y_hat, Y):
+        """Y_hat: (N, K) predictions, Y: their targets.  Returns: the loss, a float."""
+        raise UsageError(f"{type(self).__name__} has no forward(Y_hat, Y) of its own; a loss class "
+                         f"must define forward and backward (see MSE for an example).")
+
+    def backward(self):
+        """Returns: ∂L/∂Y_hat, the shape of the last Y_hat."""
+        raise UsageError(f"{type(self).__name__} has no backward() of its own; a loss class "
+                         f"must define forward and backward (see MSE for an example).")
+
     def __call__(self, Y_hat, Y):
         return self.forward(Y_hat, Y)
 
