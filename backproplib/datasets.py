@@ -40,6 +40,14 @@ def _noise(value, where):
                         hint=" It is the standard deviation of the Gaussian noise; 0 means none.")
 
 
+def _two_classes(X0, X1, noise, rng):
+    """Points X0 (class 0) and X1 (class 1) with Gaussian noise added, rows in random order."""
+    X = np.concatenate([X0, X1])
+    y = np.concatenate([np.zeros(len(X0), np.int64), np.ones(len(X1), np.int64)])
+    X = X + noise * rng.standard_normal(X.shape)
+    return _shuffled(X, y, rng)
+
+
 def _shuffled(X, y, rng):
     """The rows of X and y in a random order drawn from ``rng`` (the same order for both)."""
     order = rng.permutation(len(y))
@@ -96,11 +104,8 @@ def make_moons(n=200, noise=0.1, seed=0):
     rng = check_seed(seed, f"{where}: seed")
     n0 = n // 2
     t0, t1 = np.linspace(0, np.pi, n0), np.linspace(0, np.pi, n - n0)
-    X = np.concatenate([np.column_stack([np.cos(t0), np.sin(t0)]),
-                        np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)])])
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n - n0, np.int64)])
-    X = X + noise * rng.standard_normal(X.shape)
-    return _shuffled(X, y, rng)
+    return _two_classes(np.column_stack([np.cos(t0), np.sin(t0)]),
+                        np.column_stack([1 - np.cos(t1), 0.5 - np.sin(t1)]), noise, rng)
 
 
 def make_circles(n=200, noise=0.05, factor=0.5, seed=0):
@@ -120,11 +125,8 @@ def make_circles(n=200, noise=0.05, factor=0.5, seed=0):
     n0 = n // 2
     t0 = np.linspace(0, 2 * np.pi, n0, endpoint=False)
     t1 = np.linspace(0, 2 * np.pi, n - n0, endpoint=False)
-    X = np.concatenate([np.column_stack([np.cos(t0), np.sin(t0)]),
-                        factor * np.column_stack([np.cos(t1), np.sin(t1)])])
-    y = np.concatenate([np.zeros(n0, np.int64), np.ones(n - n0, np.int64)])
-    X = X + noise * rng.standard_normal(X.shape)
-    return _shuffled(X, y, rng)
+    return _two_classes(np.column_stack([np.cos(t0), np.sin(t0)]),
+                        factor * np.column_stack([np.cos(t1), np.sin(t1)]), noise, rng)
 
 
 def regression_curve_truth(x):
