@@ -25,6 +25,7 @@ from .activations import (
                           tanh,
                           tanh_derivative,
 )
+from .clipping import clip_grad_norm
 from .datasets import (
                           Standardizer,
                           load_digits,
@@ -45,6 +46,7 @@ from .errors import (
                           InputTypeError,
                           LabelError,
                           MathDomainError,
+                          NonFiniteError,
                           ShapeError,
                           TrainingDivergedError,
                           UsageError,
@@ -65,6 +67,7 @@ from .losses import (
 )
 from .network import Network, mlp
 from .optim import SGD
+from .recurrent import LastStep, PerStep, Recurrent
 from .training import History, accuracy, iterate_minibatches, train, train_step
 
 __version__ = "0.1.0"

@@ -34,6 +34,10 @@ class DataError(BackpropError, ValueError):
     """Data that cannot be used: NaN or infinite values, no rows, values out of range."""
 
 
+class NonFiniteError(DataError):
+    """Data that contains NaN or infinite values where finite numbers are needed."""
+
+
 class ConfigError(BackpropError, ValueError):
     """A setting (learning rate, batch size, layer size, seed...) that cannot work."""
 
@@ -111,6 +115,15 @@ def check_batch(X, name, columns=None, dtype=None):
     return X
 
 
+def check_rows(A, name):
+    """``A`` as a numeric array with one row per example (at least one dimension)."""
+    A = as_numeric_array(A, name)
+    if A.ndim == 0:
+        raise ShapeError(f"{name} must have one row per example, got a single number {A}; pass an "
+                         f"array of shape (N, ...).")
+    return A
+
+
 def check_finite(X, name):
     """Refuse an array with NaN or infinite values or with no rows (``DataError``); return it."""
     if X.ndim >= 1 and X.shape[0] == 0:
@@ -118,7 +131,7 @@ def check_finite(X, name):
     finite = np.isfinite(X)
     if not finite.all():
         rows = np.unique(np.nonzero(~finite)[0]) if X.ndim else np.array([0])
-        raise DataError(f"{name} contains NaN or infinite values (rows {rows[:5].tolist()}"
+        raise NonFiniteError(f"{name} contains NaN or infinite values (rows {rows[:5].tolist()}"
                         f"{'...' if rows.size > 5 else ''}); remove or fill them first, e.g. "
                         f"X[np.isfinite(X).all(axis=1)].")
     return X
@@ -142,6 +155,11 @@ def check_number(value, name, low=None, high=None, low_open=False, high_open=Fal
     if too_low or too_high:
         raise ConfigError(f"{name} must be {' and '.join(rules)}, got {value!r}.{hint}")
     return float(value)
+
+
+def check_positive(value, name, hint=""):
+    """Return ``value`` as a float if it is a finite number > 0, else ``ConfigError``."""
+    return check_number(value, name, low=0.0, low_open=True, hint=hint)
 
 
 def check_count(value, name, minimum=1, hint=""):

@@ -1,6 +1,6 @@
 """Gradient checking: compare backprop's gradients with slopes measured by central differences.
 
-The numerical derivative of f at x along entry i (Lesson 04, eq. 4.1):
+The numerical derivative of f at x along entry i, by central differences (Lesson 04, eq. 4.2):
 
     ∂f/∂xᵢ ≈ (f(x + h eᵢ) − f(x − h eᵢ)) / (2h)
 
@@ -19,11 +19,11 @@ from .errors import (
     InputTypeError,
     ShapeError,
     as_float_array,
-    check_batch,
     check_choice,
     check_finite,
     check_flag,
     check_number,
+    check_rows,
 )
 from .training import check_model
 
@@ -67,7 +67,7 @@ def _number(value):
 
 
 def relative_error(a, b):
-    """Relative error of two gradient tensors: ‖a − b‖ / (‖a‖ + ‖b‖)   (Lesson 04, eq. 4.2).
+    """Relative error of two gradient tensors: ‖a − b‖ / (‖a‖ + ‖b‖)   (Lesson 04, eq. 4.5).
 
     Scale-free: 1e−7 means "agree to about 7 digits", whatever the size of the gradients; 0 when
     both are zero; NaN when either holds a NaN or infinite value (no agreement can be vouched
@@ -123,6 +123,52 @@ class GradCheckReport:
         rows = {r.name: r for r in self.rows}
         return rows[check_choice(name, rows, "parameter name")]
 
+    def backward_order(self):
+        """The rows in the order the backward pass computes them: last layer first, "input" last.
+
+        Rows arrive in forward order ("dense1.W", "dense1.b", "dense2.W", ...); within a layer the
+        order is kept.
+        """
+        layers = list(dict.fromkeys(r.name.split(".")[0] for r in self.rows if r.name != "input"))
+        ordered = [r for layer in reversed(layers) for r in self.rows
+                   if r.name.split(".")[0] == layer and r.name != "input"]
+        return ordered + [r for r in self.rows if r.name == "input"]
+
+    @property
+    def first_wrong(self):
+        """The first failing row in backward order (where the error entered), or None.
+
+        The gradient flows from the loss backwards; a bug in one layer's backward pass spoils
+        that layer's gradients and every gradient computed after it. The first wrong tensor in
+        backward order is therefore next to the bug: in its own layer, or in a parameter-free
+        layer (an activation) between it and the last tensor that passed.
+        """
+        return next((r for r in self.backward_order() if not r.passed), None)
+
+    def diagnosis(self):
+        """One sentence: where to look for the bug (empty when everything passed)."""
+        first = self.first_wrong
+        if first is None:
+            return ""
+        if first.name == "input":
+            return ("only the gradient with respect to the input is wrong: every parameter "
+                    "gradient passed, so look at how the first layer computes dX (eq. 3.10).")
+        order = self.backward_order()
+        passed_before = [r.name for r in order[:order.index(first)] if r.passed]
+        where = first.name.split(".")[0]
+        if not passed_before:
+            return (f"first wrong gradient in backward order: {first.name}. Nothing before it "
+                    f"passed: look at the loss's backward pass and at the backward pass of "
+                    f"{where} and every layer after it.")
+        after = passed_before[-1].split(".")[0]
+        if after == where:
+            return (f"first wrong gradient in backward order: {first.name}. The other gradients "
+                    f"of {where} are right, so look at the line of {where}'s backward pass that "
+                    f"computes this tensor alone.")
+        return (f"first wrong gradient in backward order: {first.name}. The gradients of "
+                f"{after} (computed just before) are right, so the bug is in the backward pass of "
+                f"{where} or of a layer between {where} and {after} (such as an activation).")
+
     def __str__(self):
         width = 78
         lines = [f"{'parameter':<12}{'shape':<9}{'rel. error':>11}  {'result':<8}"
@@ -138,6 +184,8 @@ class GradCheckReport:
                    "some gradients do not match: look at the backward pass of the layers marked WRONG? "
                    "or NOT FINITE")
         lines.append(f"tolerance {self.tolerance:.0e}: {summary}")
+        if not self.passed:
+            lines.append(self.diagnosis())
         lines.extend(f"note: {w}" for w in self.warnings)
         return "\n".join(lines)
 
@@ -156,7 +204,7 @@ def check_network_gradients(network, loss, X, Y, h=1e-5, tolerance=1e-7, check_i
     slope jumps and central differences can disagree with backprop through no fault of it.
     """
     check_model(network, loss)
-    X = check_finite(check_batch(X, "X"), "X").copy()  # nudged in place: a private copy
+    X = check_finite(as_float_array(check_rows(X, "X"), "X"), "X").copy()  # nudged in place: a copy
     h = check_number(h, "h (the finite-difference step)", low=0.0, low_open=True, hint=" 1e-5 is usual.")
     tolerance = check_number(tolerance, "tolerance (the largest relative error that passes)", low=0.0,
                              low_open=True, hint=" 1e-7 is usual in float64.")

@@ -13,10 +13,10 @@ from .errors import (
     TrainingDivergedError,
     as_float_array,
     as_numeric_array,
-    check_batch,
     check_count,
     check_finite,
     check_flag,
+    check_rows,
     check_seed,
 )
 from .losses import Loss, check_class_labels
@@ -34,7 +34,7 @@ def iterate_minibatches(X, Y, batch_size, rng=None, shuffle=True):
     reordered, never computed on.
     """
     batch_size = check_count(batch_size, "batch_size", hint=" Typical values are 16 to 256.")
-    X, Y = _rows(X, "X"), _rows(Y, "Y")
+    X, Y = check_rows(X, "X"), check_rows(Y, "Y")
     _same_length(X, Y, "X", "Y")
     rng = np.random.default_rng() if rng is None else check_seed(rng, "rng")
     N = X.shape[0]
@@ -257,28 +257,19 @@ def check_pair(validation):
 
 
 def check_data(network, loss, X, Y, which):
-    """X (N, D) and Y as arrays, finite, of equal length, and accepted by network and loss.
+    """X (N, ...) and Y as arrays, finite, of equal length, and accepted by network and loss.
 
     ``which`` ("" or "validation ") names the data in errors. Running the network and the
     loss once on the data shows any mismatch now, not after an epoch of training.
     """
-    X = check_finite(check_batch(X, f"{which}X"), f"{which}X")
-    Y = check_finite(_rows(Y, f"{which}Y"), f"{which}Y")
+    X = check_finite(as_float_array(check_rows(X, f"{which}X"), f"{which}X"), f"{which}X")
+    Y = check_finite(check_rows(Y, f"{which}Y"), f"{which}Y")
     _same_length(X, Y, f"{which}X", f"{which}Y")
     try:
         loss.forward(network.forward(X), Y)
     except BackpropError as err:
         raise type(err)(f"{which or 'training '}data: {err}") from None
     return X, Y
-
-
-def _rows(A, name):
-    """``A`` as a numeric array with one row per example (at least one dimension)."""
-    A = as_numeric_array(A, name)
-    if A.ndim == 0:
-        raise ShapeError(f"{name} must have one row per example, got a single number {A}; pass an "
-                         f"array of shape (N, ...).")
-    return A
 
 
 def _same_length(X, Y, x_name, y_name):

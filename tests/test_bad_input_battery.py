@@ -30,6 +30,7 @@ Y6 = RNG.normal(size=(6, 2))                 # regression targets
 LABELS6 = np.array([0, 1, 2, 0, 1, 2])       # 3 classes
 BINARY6 = np.array([0, 1, 1, 0, 1, 0])
 P6 = 1 / (1 + np.exp(-RNG.normal(size=(6, 1))))
+SEQ = RNG.normal(size=(6, 5, 3))             # 6 sequences of 5 steps with 3 features
 
 
 # ---------------------------------------------------------------------------- kinds of variants
@@ -52,6 +53,8 @@ def _with(value):
 
 def _pandas_frame(A):
     pd = pytest.importorskip("pandas")
+    if np.ndim(A) > 2:
+        pytest.skip("pandas holds tables (2-D) and columns (1-D) only")
     return pd.DataFrame(A) if np.ndim(A) == 2 else pd.Series(A)
 
 
@@ -398,6 +401,25 @@ SPECS = [
          mentions={"other": ("Value",)}),
     Spec("value_array", value_array, lambda: {"A": Y6}, {"A": ELEMENTWISE},
          {("A", "NaN"): "error", ("A", "inf"): "error"}, {"A": ("Value", "A")}),
+    Spec("Recurrent", bp.Recurrent, lambda: {"n_in": 3, "n_hidden": 4, "truncate": 2, "rng": 0,
+                                             "recurrent_scale": 0.9, "dtype": np.float64},
+         {"n_in": COUNT, "n_hidden": COUNT, "truncate": COUNT, "rng": SEED, "recurrent_scale": POSITIVE,
+          "dtype": DTYPE},
+         {("rng", "None"): "ok", ("truncate", "None"): "ok", ("recurrent_scale", "None"): "ok"}),
+    Spec("Recurrent.forward", lambda X: bp.Recurrent(3, 4, rng=0).forward(X), lambda: {"X": SEQ},
+         {"X": DATA}, {("X", "extra column"): "ok"}, {"X": ("input of", "recurrent")}),
+    Spec("Recurrent.forward(h0=)", lambda h0: bp.Recurrent(3, 4, rng=0).forward(SEQ, h0),
+         lambda: {"h0": SEQ[:, 0, :].repeat(2, axis=1)[:, :4]}, {"h0": DATA}, {("h0", "None"): "ok"}),
+    Spec("LastStep.forward", lambda H: bp.LastStep().forward(H), lambda: {"H": SEQ}, {"H": DATA},
+         {("H", "NaN"): "ok", ("H", "inf"): "ok", ("H", "extra column"): "ok", ("H", "empty"): "ok"},
+         {"H": ("input of", "laststep")}),
+    Spec("PerStep", lambda layer: bp.PerStep(layer).forward(SEQ), lambda: {"layer": bp.Dense(3, 2, rng=0)},
+         {"layer": NETWORK[:3]}, {("layer", "a layer"): "ok"}),
+    Spec("clip_grad_norm", lambda grads, max_norm: bp.clip_grad_norm(grads, max_norm),
+         lambda: {"grads": [np.ones((2, 2)), np.ones(3)], "max_norm": 1.0},
+         {"grads": [Variant("None", lambda g: None), Variant("string", lambda g: "grads"),
+                    Variant("NaN gradient", lambda g: [np.full((2, 2), np.nan)], "nonfinite")],
+          "max_norm": POSITIVE}, mentions={"grads": ("gradient",)}),
     Spec("Progress", lambda total: Progress(total, "x", stream=open("/dev/null", "w")), lambda: {"total": 5},
          {"total": COUNT}),
 ]
