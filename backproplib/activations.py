@@ -85,10 +85,14 @@ class Activation(Layer):
     derivative = staticmethod(identity_derivative)
 
     def forward(self, Z):
-        """Z: (N, M) pre-activations.  Returns: A = f(Z), (N, M)  (Lesson 01, eq. 1.6). Keeps Z."""
+        """Z: (N, M) pre-activations.  Returns: A = f(Z), (N, M)  (Lesson 01, eq. 1.6).
+
+        Keeps Z, which the backward step needs, and A, which plots of the activations read.
+        """
         self.Z = as_float_array(Z, f"input of {self.name}")
-        self._out_shape = self.Z.shape
-        return self.function(self.Z)
+        self.A = self.function(self.Z)
+        self._out_shape = self.A.shape
+        return self.A
 
     def backward(self, dA):
         """dA: (N, M) = ∂L/∂A.  Returns: dZ = dA ⊙ f'(Z), (N, M)   (Lesson 03, eq. 3.6)."""
