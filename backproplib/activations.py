@@ -17,7 +17,7 @@ from .layer import Layer
 
 def sigmoid(z):
     """σ(z) = 1 / (1 + e^(−z)), computed without overflow for large |z| (Lesson 01, eq. 1.3)."""
-    z = as_float_array(z, "z")
+    z = as_float_array(z, "z", np.float64)
     e = np.exp(-np.abs(z))  # never overflows: the exponent is ≤ 0
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
@@ -50,7 +50,7 @@ def relu_derivative(z):
 
 def leaky_relu(z, alpha=0.01):
     """Leaky ReLU: z where z > 0, else alpha·z (Lesson 01, eq. 1.4). Its slope is never zero."""
-    z = as_float_array(z, "z")
+    z = as_float_array(z, "z", np.float64)
     return np.where(z > 0, z, _slope(alpha) * z)
 
 
@@ -67,7 +67,7 @@ def _slope(alpha):
 
 def identity(z):
     """f(z) = z: the 'no activation' of a regression output layer."""
-    return as_float_array(z, "z")
+    return as_float_array(z, "z", np.float64)
 
 
 def identity_derivative(z):

@@ -157,8 +157,10 @@ def check_number(value, name, low=None, high=None, low_open=False, high_open=Fal
     return float(value)
 
 
-def check_positive(value, name, hint=""):
-    """Return ``value`` as a float if it is a finite number > 0, else ``ConfigError``."""
+def check_positive(value, name, kind=float, hint=""):
+    """Return ``value`` if it is a number > 0: a float, or with ``kind=int`` a whole number ≥ 1."""
+    if kind is int:
+        return check_count(value, name, 1, hint)
     return check_number(value, name, low=0.0, low_open=True, hint=hint)
 
 

@@ -180,9 +180,9 @@ class GradCheckReport:
             lines.append(f"{r.name:<12}{shape:<9}{r.relative_error:>11.2e}  {verdict:<8}"
                          f"{where:<8}{r.analytic_value:>+12.6g} vs {r.numeric_value:>+12.6g}")
         lines.append("-" * width)
+        marked = "WRONG? or NOT FINITE" if np.isnan(self.max_relative_error) else "WRONG?"
         summary = ("all gradients match" if self.passed else
-                   "some gradients do not match: look at the backward pass of the layers marked WRONG? "
-                   "or NOT FINITE")
+                   f"some gradients do not match: look at the backward pass of the layers marked {marked}")
         lines.append(f"tolerance {self.tolerance:.0e}: {summary}")
         if not self.passed:
             lines.append(self.diagnosis())

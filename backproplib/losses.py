@@ -32,14 +32,14 @@ def softmax(Z):
     Subtracting each row's maximum first changes nothing mathematically and keeps exp() from
     overflowing, so logits of ±1000 are fine.
     """
-    Z = _logits(Z, "softmax")
+    Z = _logits(Z, "softmax").astype(np.float64, copy=False)
     E = np.exp(Z - Z.max(axis=-1, keepdims=True))
     return E / E.sum(axis=-1, keepdims=True)
 
 
 def log_softmax(Z):
     """Z: (N, K).  Returns log softmax(Z), (N, K), computed without overflow or log(0)."""
-    Z = _logits(Z, "log_softmax")
+    Z = _logits(Z, "log_softmax").astype(np.float64, copy=False)
     shifted = Z - Z.max(axis=-1, keepdims=True)
     return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
 
