@@ -21,7 +21,7 @@ NON_NEGATIVE = ("sigmoid", "relu")
 #: |z| beyond which sigmoid and tanh are flat to three decimals (σ'(6) ≈ 0.0025)
 SATURATION = 6.0
 #: the slope of leaky ReLU left of 0 (the library's α)
-LEAKY_SLOPE = float(ACTIVATIONS["leaky_relu"][1](-1.0))
+LEAKY_SLOPE = float(ACTIVATIONS["leaky_relu"].derivative(-1.0))
 LEAKY_NOTE = (f"z < 0: a = {LEAKY_SLOPE}·z, a slope of {LEAKY_SLOPE}:\n"
               f"not 0, but too gentle to see at this scale")
 
