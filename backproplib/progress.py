@@ -33,7 +33,10 @@ class Progress:
             self.bar = ipywidgets.IntProgress(min=0, max=self.total, description=self.label)
             self.text = ipywidgets.Label()
             self.widget = ipywidgets.HBox([self.bar, self.text])
-            display(self.widget)
+            # where the bar cannot be drawn (a saved notebook not yet run) a line, not its repr
+            display({**self.widget._repr_mimebundle_(),
+                     "text/plain": f"{self.label or 'progress'}: a progress bar while the cell runs"},
+                    raw=True)
 
     def update(self, i, text=""):
         elapsed = time.perf_counter() - self.start

@@ -100,9 +100,11 @@ def test_network_summary_lists_layers_and_parameter_count():
 def test_progress_is_a_widget_in_a_notebook(monkeypatch):
     shown = []
     monkeypatch.setattr(progress, "_in_notebook", lambda: True)
-    monkeypatch.setattr("IPython.display.display", shown.append)
+    monkeypatch.setattr("IPython.display.display", lambda obj, **options: shown.append(obj))
     bar = progress.Progress(4, "training")
     bar.update(2, "loss 0.5")
     bar.close()
-    assert shown == [bar.widget]
+    (bundle,) = shown   # the bar's widget, and a line instead of its repr where it cannot be drawn
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == bar.widget.model_id
+    assert bundle["text/plain"] == "training: a progress bar while the cell runs"
     assert bar.bar.value == 2 and bar.bar.max == 4 and "2/4 loss 0.5" in bar.text.value

@@ -134,7 +134,8 @@ class DigitExplorer(Explorer):
                                        description="test image"),
         }
         super().__init__(controls, width=7.5, height=2.8, title="What does the network read?")
-        copy = widgets.Button(description="copy this test image")
+        copy = widgets.Button(description="copy this test image",
+                              layout=widgets.Layout(width="auto"))   # room for its whole text
         copy.on_click(lambda _: self.copy_test_image())
         clear = widgets.Button(description="clear")
         clear.on_click(lambda _: self.set_canvas(np.zeros(64)))
