@@ -300,8 +300,11 @@ def keys_for(page, control, forward=True):
             "aria-valuemax" if forward else "aria-valuemin")
         return [("ArrowLeft" if at_end else "ArrowRight") if forward else (
             "ArrowRight" if at_end else "ArrowLeft")]
-    if kind == "select":
-        return ["Alt+ArrowDown", "ArrowDown" if forward else "ArrowUp", "Enter"]
+    if kind == "select":   # at the last option, "forward" goes up
+        handle = page.locator(f"[data-bp-control='{control['index']}']").first
+        index, count = handle.evaluate("e => [e.selectedIndex, e.options.length]")
+        down = forward != (index == count - 1)
+        return ["Alt+ArrowDown", "ArrowDown" if down else "ArrowUp", "Enter"]
     if kind in ("checkbox", "radio", "button"):
         return ["Enter" if kind == "button" else "Space"]
     return ["ArrowUp" if forward else "ArrowDown"]
