@@ -11,7 +11,7 @@ import importlib
 import sys
 
 #: modules of backproplib.course that provide sub-commands, in the order --help lists them
-COMMAND_MODULES = ("launch", "doctor", "exercises", "grading.command", "timedplan", "licence")
+COMMAND_MODULES = ("launch", "doctor", "exercises", "grading.command", "timedplan", "licence", "site.build")
 
 
 def build_parser():
