@@ -125,3 +125,44 @@ def run_notebook(path, timeout=600, kernel_name="python3", env=None):
             run.cpu_seconds = _cpu(kernel) - cpu_start
         run.peak_rss_mb = max(sampler.peak, _high_water(kernel.pid)) / 2**20
     return run
+
+
+def measure_server(settle_seconds=3.0, timeout=90):
+    """The resident memory (MB) of a JupyterLab server with no notebook open: started in an
+    empty folder, measured once it answers and has settled, then stopped."""
+    import socket
+    import subprocess
+    import sys
+    import tempfile
+    import urllib.request
+
+    import psutil
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    with tempfile.TemporaryDirectory() as root:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
+             "--ServerApp.ip=127.0.0.1", "--IdentityProvider.token=", "--allow-root",
+             f"--ServerApp.root_dir={root}"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            deadline = time.monotonic() + timeout
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}/api/status", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise RuntimeError("JupyterLab did not start; run 'backprop-course "
+                                           "doctor'") from None
+                    time.sleep(0.5)
+            time.sleep(settle_seconds)
+            process = psutil.Process(server.pid)
+            return sum(p.memory_info().rss for p in [process, *process.children(recursive=True)]) / 2**20
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                server.kill()

@@ -157,7 +157,7 @@ def render_resources(course, measurements):
                   f"**{average:.4f} cores** (all lessons' CPU time / all lessons' planned minutes), "
                   f"so the load of a class comes from the moments when everyone runs the same cell "
                   f"together: each learner then needs up to {cores:.2f} cores for about a second. "
-                  f"A limit of {max(1, math.ceil(cores))} CPU per learner keeps every cell at the "
+                  f"A limit of {max(1, math.ceil(cores - 0.1))} CPU per learner keeps every cell at the "
                   f"speed above; a guarantee of 0.05 CPU per learner (20 learners a core) is plenty "
                   f"for reading pace.", ""]
     return lines

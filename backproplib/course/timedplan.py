@@ -21,9 +21,9 @@ import math
 import sys
 from pathlib import Path
 
-from . import agendas, lessons
+from . import lessons
 from .files import write_atomic
-from .measure import NotebookRun, code_hash, run_notebook
+from .measure import NotebookRun, code_hash, measure_server, run_notebook
 
 PROSE_WORDS_PER_MINUTE = 130      # technical prose with equations, read with care
 CODE_LINES_PER_MINUTE = 10        # code read before it is run
@@ -109,6 +109,8 @@ def measure(course, keys, out=sys.stderr):
         measurements["notebooks"][key] = run_notebook(notebooks[key]).to_json()
     measurements["notebooks"] = {k: measurements["notebooks"][k]
                                  for k in sorted(measurements["notebooks"]) if k in notebooks}
+    print("measuring a JupyterLab server with no notebook open...", file=out, flush=True)
+    measurements["server_rss_mb"] = round(measure_server(), 1)
     measurements["machine"] = (f"{platform.machine()}, {_cpu_count()} cores, Python "
                                f"{platform.python_version()}, numpy {numpy.__version__}")
     path = Path(course) / MEASUREMENTS
@@ -140,6 +142,7 @@ def register(subparsers):
 
 
 def run(args):
+    from . import agendas
     from .launch import CourseNotFoundError, find_course_dir
     from .planrender import render_plan
     try:
@@ -167,6 +170,7 @@ def run(args):
 
 
 def _check(course, measurements, stale):
+    from . import agendas
     from .planrender import render_plan
     problems = [f"{key}: not measured, or its code changed since" for key in stale]
     if not stale:
