@@ -18,6 +18,7 @@ import venv
 from pathlib import Path
 
 import pytest
+from course_copy import course_copy
 
 from backproplib.course import wheelhouse
 
@@ -85,10 +86,7 @@ def test_repo2docker_reads_the_binder_folder(tmp_path):
 # -- with the package index ------------------------------------------------------------------------
 
 def _course_copy(target):
-    ignore = shutil.ignore_patterns(".git", "test-artifacts", "site", "__pycache__", ".venv",
-                                    "venv", "*.egg-info", "build", "dist", "wheelhouse")
-    shutil.copytree(ROOT, target, ignore=ignore)
-    return target
+    return course_copy(target)
 
 
 def _fresh_venv(path):
