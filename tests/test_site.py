@@ -181,3 +181,13 @@ def test_every_page_reads_offline_in_chromium(site, browser):
     assert maths > 100, f"only {maths} equations were drawn as MathML"
     assert not errors, f"console errors: {errors[:5]}"
     assert not outside, f"the site asked the network for {outside[:5]}"
+
+
+def test_a_still_picture_saved_as_html_beside_the_widget_view_becomes_an_image_file():
+    still = f"<div><img src='data:image/png;base64,{PNG_1x1}' alt='the neuron'><p>Run me</p></div>"
+    cell = _explorer_cell(False)
+    cell.outputs[0]["data"]["text/html"] = still + "<script>alert(1)</script>"
+    page = render_notebook(nbformat.v4.new_notebook(cells=[cell]), "01_x", "lessons/01_x.ipynb")
+    assert page.explorer_notes == 0 and list(page.images) == ["01_x-0-0-html0.png"]
+    assert 'src="img/01_x-0-0-html0.png"' in page.body and "alt='the neuron'" in page.body
+    assert "<script" not in page.body and "data:image" not in page.body

@@ -17,6 +17,7 @@ from .mathml import markdown_to_html
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SCRIPT = re.compile(r"<script\b.*?</script\s*>", re.DOTALL | re.IGNORECASE)
+DATA_PNG = re.compile(r"""src=(["'])data:image/png;base64,([A-Za-z0-9+/=\s]+)\1""")
 EXPLORER_NOTE = ("<p class=\"explorer-note\">Interactive: open this lesson in JupyterLab "
                  "(<code>backprop-course</code>) to move the sliders that are here.</p>")
 
@@ -68,14 +69,28 @@ def _output(output, page, name, where):
         return f'<figure class="output"><img src="img/{name}.png" alt="{alt} ({where})"></figure>'
     if "image/svg+xml" in data:
         return f'<figure class="output">{SCRIPT.sub("", _text(data["image/svg+xml"]))}</figure>'
+    html_text = _text(data.get("text/html", ""))
+    if html_text and (WIDGET_VIEW not in data or DATA_PNG.search(html_text)):
+        return f'<div class="output">{_html(html_text, page, name)}</div>'
     if WIDGET_VIEW in data:
         page.explorer_notes += 1
         return EXPLORER_NOTE
-    if "text/html" in data:
-        return f'<div class="output">{SCRIPT.sub("", _text(data["text/html"]))}</div>'
     if "text/plain" in data:
         return f'<pre class="output">{html.escape(_text(data["text/plain"]))}</pre>'
     return ""
+
+
+def _html(text, page, name):
+    """Saved HTML without scripts, its embedded PNG pictures written as files."""
+    count = 0
+
+    def to_file(match):
+        nonlocal count
+        file = f"{name}-html{count}.png"
+        count += 1
+        page.images[file] = base64.b64decode(re.sub(r"\s", "", match.group(2)))
+        return f'src="img/{file}"'
+    return DATA_PNG.sub(to_file, SCRIPT.sub("", text))
 
 
 def _text(value):
