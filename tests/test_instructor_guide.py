@@ -57,16 +57,20 @@ def _explorer_classes():
     return found
 
 
-CALLS = sorted(set(EXPLORER_CALL.findall(GUIDE)))
+CALLS = sorted({(number, *call) for number, section in _sections().items()
+                for call in EXPLORER_CALL.findall(section)})
+PRESENT = {course_lessons.lesson_number(p) for p in course_lessons.find_notebooks(ROOT / "lessons")}
 
 
 def test_the_guide_shows_misconceptions_with_explorer_settings():
     assert len(CALLS) >= 10
 
 
-@pytest.mark.parametrize("call, name, arguments", CALLS, ids=[c[0] for c in CALLS])
-def test_every_explorer_setting_in_the_guide_opens_in_that_state(call, name, arguments):
+@pytest.mark.parametrize("lesson, call, name, arguments", CALLS, ids=[c[1] for c in CALLS])
+def test_every_explorer_setting_in_the_guide_opens_in_that_state(lesson, call, name, arguments):
     classes = _explorer_classes()
+    if name not in classes and lesson not in PRESENT:
+        pytest.skip(f"lesson {lesson} and its explorer {name} are not in this copy of the course")
     assert name in classes, f"{call}: there is no explorer {name}"
     tree = ast.parse(call, mode="eval").body
     kwargs = {k.arg: ast.literal_eval(k.value) for k in tree.keywords}
