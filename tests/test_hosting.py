@@ -114,3 +114,15 @@ def test_lessons_are_found_by_number_and_a_missing_one_lists_the_choices():
     assert hublink.lesson_file(ROOT, "03") == "lessons/03_backward_pass.ipynb"
     with pytest.raises(hublink.LinkError, match="choose one of 00, 01"):
         hublink.lesson_file(ROOT, "99")
+
+
+def test_the_guides_per_learner_figures_are_the_measured_ones():
+    measurements = json.loads((ROOT / "docs/instructor/measurements.json").read_text())
+    server = float(re.search(r"no notebook\s+open is about (\d+) MB", GUIDE).group(1))
+    peak = float(re.search(r"peaks at (\d+) MB at most", GUIDE).group(1))
+    largest = max(r["peak_rss_mb"] for r in measurements["notebooks"].values())
+    hint = "update the figures of docs/instructor/hosting.md from docs/instructor/timed-plan.md"
+    assert abs(server - measurements["server_rss_mb"]) <= 0.15 * measurements["server_rss_mb"], hint
+    assert abs(peak - largest) <= 0.15 * largest, hint
+    limit = int(re.search(r"\*\*(\d+) MB of memory per learner\*\*", GUIDE).group(1))
+    assert limit >= recommended_memory_mb(measurements), hint

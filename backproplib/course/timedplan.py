@@ -109,8 +109,9 @@ def measure(course, keys, out=sys.stderr):
         measurements["notebooks"][key] = run_notebook(notebooks[key]).to_json()
     measurements["notebooks"] = {k: measurements["notebooks"][k]
                                  for k in sorted(measurements["notebooks"]) if k in notebooks}
-    print("measuring a JupyterLab server with no notebook open...", file=out, flush=True)
-    measurements["server_rss_mb"] = round(measure_server(), 1)
+    if keys or "server_rss_mb" not in measurements:
+        print("measuring a JupyterLab server with no notebook open...", file=out, flush=True)
+        measurements["server_rss_mb"] = round(measure_server(), 1)
     measurements["machine"] = (f"{platform.machine()}, {_cpu_count()} cores, Python "
                                f"{platform.python_version()}, numpy {numpy.__version__}")
     path = Path(course) / MEASUREMENTS
