@@ -116,13 +116,14 @@ def test_lessons_are_found_by_number_and_a_missing_one_lists_the_choices():
         hublink.lesson_file(ROOT, "99")
 
 
-def test_the_guides_per_learner_figures_are_the_measured_ones():
+def test_the_guides_per_learner_figures_cover_the_measured_ones():
     measurements = json.loads((ROOT / "docs/instructor/measurements.json").read_text())
     server = float(re.search(r"no notebook\s+open is about (\d+) MB", GUIDE).group(1))
     peak = float(re.search(r"peaks at (\d+) MB at most", GUIDE).group(1))
     largest = max(r["peak_rss_mb"] for r in measurements["notebooks"].values())
     hint = "update the figures of docs/instructor/hosting.md from docs/instructor/timed-plan.md"
-    assert abs(server - measurements["server_rss_mb"]) <= 0.15 * measurements["server_rss_mb"], hint
-    assert abs(peak - largest) <= 0.15 * largest, hint
+    # the guide may state more than this copy's lessons need, never noticeably less
+    assert server >= 0.85 * measurements["server_rss_mb"], hint
+    assert peak >= 0.85 * largest, hint
     limit = int(re.search(r"\*\*(\d+) MB of memory per learner\*\*", GUIDE).group(1))
     assert limit >= recommended_memory_mb(measurements), hint
