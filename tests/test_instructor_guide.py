@@ -112,3 +112,12 @@ def test_readme_links_the_instructor_guide_and_hosting():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for target in ("docs/instructor/README.md", "docs/instructor/hosting.md"):
         assert f"({target})" in readme
+
+
+def test_every_agenda_fits_its_time():
+    text = (DOCS / "agendas.md").read_text(encoding="utf-8")
+    planned = re.findall(r"Planned: (\d+) of (\d+) minutes", text)
+    assert len(planned) == 2
+    for used, budget in planned:
+        assert int(used) <= int(budget), (f"an agenda takes {used} of {budget} minutes: shorten it "
+                                          f"in backproplib/course/agendas.py")

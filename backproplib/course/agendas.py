@@ -16,9 +16,9 @@ FRAME_MINUTES = 5
 
 THREE_HOURS = ("A 3-hour session", 180, "09:00", [
     ("slot", "Welcome; everyone runs `backprop-course doctor`", 10),
-    ("lesson", "00"), ("lesson", "01"), ("break", 15),
+    ("lesson", "00"), ("lesson", "01"), ("break", 10),
     ("lesson", "02"),
-    ("slot", "Wrap-up: from the loss gradient to the backward pass (Lesson 03 as homework)", 10),
+    ("slot", "Wrap-up: from the loss gradient to the backward pass (Lesson 03 as homework)", 5),
 ])
 
 FULL_DAY = ("A full day (09:00 to 17:00)", 480, "09:00", [

@@ -19,6 +19,11 @@ HEADING = re.compile(r"^(#{1,2})\s+(.*\S)\s*$")
 WORD = re.compile(r"\S+")
 EXPLORER_CALL = re.compile(r"\b([A-Z]\w*Explorer)\s*\(")
 SELF_CHECK = re.compile(r"\*\*Self-check\.?\*\*")
+#: the label or heading of questions that ask for a written explanation (answers folded away)
+OPEN_QUESTIONS = re.compile(r"^#+ (?:Open questions?|Questions to think about)\s*$"
+                            r"|\*\*Open questions?\.?\*\*", re.MULTILINE | re.IGNORECASE)
+#: a prompt to guess before running ("*Predict, then run:*", "**Predict, then run.**")
+PREDICT = re.compile(r"Predict,? then run[:.]", re.IGNORECASE)
 NUMBERED_QUESTION = re.compile(r"^\s*\d+\.\s", re.MULTILINE)
 SOLUTION_BEGIN = "### BEGIN SOLUTION"
 
@@ -32,6 +37,8 @@ class Section:
     code_cells: list = field(default_factory=list)   # indices of the notebook's code cells
     explorers: list = field(default_factory=list)     # names of the explorers shown
     self_check_questions: int = 0
+    open_questions: int = 0
+    predictions: int = 0                              # "Predict, then run" prompts
 
 
 def find_notebooks(folder):
@@ -60,10 +67,11 @@ def _strip_answers(markdown):
     return re.sub(r"<details>.*?</details>", "", markdown, flags=re.DOTALL)
 
 
-def count_self_check_questions(markdown):
-    """Questions in the numbered lists that follow each **Self-check.** label (at least 1 each)."""
+def count_questions(markdown, label=SELF_CHECK):
+    """Questions in the numbered lists that follow each ``label`` (**Self-check.**, or an open
+    questions heading), up to the folded answer; at least 1 for each label."""
     total = 0
-    for part in SELF_CHECK.split(markdown)[1:]:
+    for part in label.split(markdown)[1:]:
         block = part.split("<details>")[0]
         total += max(1, len(NUMBERED_QUESTION.findall(block)))
     return total
@@ -95,12 +103,14 @@ def _add_markdown(found, source):
     def flush():
         words = "\n".join(chunk)
         found[-1].prose_words += len(WORD.findall(words))
-        found[-1].self_check_questions += count_self_check_questions(words)
+        found[-1].self_check_questions += count_questions(words)
+        found[-1].open_questions += count_questions(words, OPEN_QUESTIONS)
+        found[-1].predictions += len(PREDICT.findall(words))
         chunk.clear()
 
     for line in text.splitlines():
         match = HEADING.match(line)
-        if match:
+        if match and not OPEN_QUESTIONS.match(line):
             flush()
             found.append(Section(title=match.group(2)))
         chunk.append(line)

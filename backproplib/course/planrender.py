@@ -30,8 +30,10 @@ def render_plan(course, measurements):
         "",
         f"How the minutes are made: prose at {tp.PROSE_WORDS_PER_MINUTE} words a minute and code "
         f"at {tp.CODE_LINES_PER_MINUTE} lines a minute (reading), plus each section's cells' "
-        f"measured run time, plus {tp.EXPLORER_MINUTES} minutes per explorer and "
-        f"{tp.SELF_CHECK_MINUTES} minute per self-check question. Folded answers are not counted "
+        f"measured run time, plus {tp.EXPLORER_MINUTES} minutes per explorer, "
+        f"{tp.PREDICT_MINUTES} minute per *Predict, then run* prompt, {tp.SELF_CHECK_MINUTES} minute "
+        f"per self-check question and {tp.OPEN_QUESTION_MINUTES} minutes per open question (one "
+        f"that asks for a written explanation). Folded answers are not counted "
         f"as reading. Exercises: the notebook's prose, its measured run time, and "
         f"{tp.TASK_MINUTES} minutes per graded task. Each figure is rounded up to a whole minute; "
         f"a lesson's total is its sections' sum. Measured on: {measurements.get('machine', '?')}.",
@@ -71,7 +73,7 @@ def _lesson_table(path, nb, run):
              f"{sum(run.cell_seconds.values()):.1f} s; explorers: "
              f"{', '.join(f'`{e}`' for e in explorers) or 'none'}.", "",
              "| starts at | section | prose words | code lines | reading | running | explorers, "
-             "self-checks | minutes |",
+             "predictions, questions | minutes |",
              "|---|---|---:|---:|---:|---:|---:|---:|"]
     start = 0
     for section, reading, running, _, minutes in rows:
@@ -86,9 +88,11 @@ def _activity(section):
     parts = []
     if section.explorers:
         parts.append(", ".join(section.explorers))
-    if section.self_check_questions:
-        parts.append(f"{section.self_check_questions} question"
-                     f"{'s' * (section.self_check_questions > 1)}")
+    for count, what in ((section.predictions, "prediction"),
+                        (section.self_check_questions, "self-check question"),
+                        (section.open_questions, "open question")):
+        if count:
+            parts.append(f"{count} {what}{'s' * (count > 1)}")
     return "; ".join(parts) or "—"
 
 

@@ -29,6 +29,8 @@ PROSE_WORDS_PER_MINUTE = 130      # technical prose with equations, read with ca
 CODE_LINES_PER_MINUTE = 10        # code read before it is run
 EXPLORER_MINUTES = 3              # moving the sliders through the lesson's "things to try"
 SELF_CHECK_MINUTES = 1            # per self-check question, before opening the answer
+PREDICT_MINUTES = 1               # per "Predict, then run" prompt: make the guess, then compare
+OPEN_QUESTION_MINUTES = 3         # per open question: a few sentences written before the answer
 TASK_MINUTES = 8                  # per graded exercise task: write, run the check, fix
 DOCS = Path("docs") / "instructor"
 MEASUREMENTS = DOCS / "measurements.json"
@@ -41,8 +43,10 @@ def section_minutes(section, run):
     reading = (section.prose_words / PROSE_WORDS_PER_MINUTE
                + section.code_lines / CODE_LINES_PER_MINUTE)
     running = sum(run.cell_seconds.get(i, 0.0) for i in section.code_cells) / 60
-    activity = len(section.explorers) * EXPLORER_MINUTES \
-        + section.self_check_questions * SELF_CHECK_MINUTES
+    activity = (len(section.explorers) * EXPLORER_MINUTES
+                + section.self_check_questions * SELF_CHECK_MINUTES
+                + section.predictions * PREDICT_MINUTES
+                + section.open_questions * OPEN_QUESTION_MINUTES)
     return reading, running, activity
 
 
