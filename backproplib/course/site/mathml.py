@@ -24,6 +24,15 @@ class MathError(ValueError):
 
 
 TAG = re.compile(r"\\tag\{([^}]*)\}")
+ALIGNED = re.compile(r"\\begin\{(aligned|align\*?|gathered)\}(.*?)\\end\{\1\}", re.DOTALL)
+
+
+def _as_array(match):
+    """latex2mathml has no ``aligned``: the same rows as an array of right/left column pairs."""
+    body = match.group(2)
+    columns = max(row.count("&") for row in body.split("\\\\")) + 1
+    spec = ("rl" * columns)[:columns] if match.group(1) != "gathered" else "c"
+    return f"\\begin{{array}}{{{spec}}}{body}\\end{{array}}"
 
 
 def to_mathml(tex, display, where=""):
@@ -35,7 +44,7 @@ def to_mathml(tex, display, where=""):
         return (f'<span class="equation">{body}<span class="equation-number" '
                 f'id="eq-{html.escape(tags[0])}">({html.escape(tags[0])})</span></span>')
     try:
-        mathml = convert(tex.strip(), display="block" if display else "inline")
+        mathml = convert(ALIGNED.sub(_as_array, tex.strip()), display="block" if display else "inline")
     except Exception as exc:  # latex2mathml raises several kinds; name the formula in any case
         raise MathError(f"{where}: cannot convert the formula {tex.strip()[:80]!r} to MathML "
                         f"({type(exc).__name__}: {exc}); simplify it or report it") from exc
