@@ -41,7 +41,7 @@ ol.contents li, ul.contents li { margin: 0.3rem 0; }
   nav.pages { display: none; }
   body { font-size: 11pt; }
   details { background: none; }
-  details > * { display: block; }
+  details::details-content { content-visibility: visible; display: block; }   /* print answers */
   a { color: inherit; }
 }
 """ + _code_style() + "\n"
