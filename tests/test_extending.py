@@ -116,7 +116,7 @@ def test_the_guide_names_the_steps_this_test_follows():
                  "backprop-course timed-plan --measure", "backproplib/checks/exercises/exNN.py",
                  '{"backprop_course": {"exercise": "NN"}}', "### BEGIN SOLUTION",
                  "backprop-course generate-exercises", "tests/grading/wrong_NN.py",
-                 "backprop-course grade solutions/NN_topic.ipynb", "nbval-ignore-output",
+                 "backprop-course grade --mine solutions/NN_topic.ipynb", "nbval-ignore-output",
                  "backprop-course site"):
         assert step in GUIDE, step
 
@@ -173,9 +173,9 @@ def test_following_the_guide_adds_a_lesson_and_an_exercise(tmp_path):
     assert tests.returncode == 0, tests.stdout[-3000:]
     assert " passed" in tests.stdout
 
-    full = _run([*cli, "grade", f"solutions/{STEM}.ipynb"], course, env)
+    full = _run([*cli, "grade", "--mine", f"solutions/{STEM}.ipynb"], course, env)
     assert "3/3" in full.stdout.replace(" ", "") or "3 / 3" in full.stdout, full.stdout
-    empty = _run([*cli, "grade", f"exercises/{STEM}.ipynb"], course, env, ok=False)
+    empty = _run([*cli, "grade", "--mine", f"exercises/{STEM}.ipynb"], course, env, ok=False)
     assert "0/3" in empty.stdout.replace(" ", "") and "not implemented" in empty.stdout.lower(), \
         empty.stdout
 
