@@ -54,7 +54,8 @@ def format_feedback(result):
     head = (f"{mark} Task {result.number} · {result.function} — "
             f"{format_points(result.points)}/{format_points(result.max_points)} points")
     if result.full_marks:
-        return head + ": correct, well done."
+        return "\n".join([head + ": correct, well done.",
+                          *("    " + line for line in result.details)])
     if result.status in ("not implemented", "not found", "uses the library", "not graded"):
         return f"{head}: {result.reason}"
     lines = [head, *("    " + line.replace("\n", "\n    ") for line in result.details),

@@ -71,6 +71,8 @@ def judge(task, number, cases, outcomes, earlier=None):
     library = sorted({name for o in outcomes for name in o.library})
     if library:
         return library_result(task, number, library)
+    if task.judge is not None:  # a question (questions.py) judges itself
+        return task.judge(task, number, cases, outcomes, earlier)
     failures = []
     for case, outcome in zip(cases, outcomes):
         verdict = check_case(task, case, outcome)
