@@ -25,9 +25,8 @@ FULL_DAY = ("A full day (09:00 to 17:00)", 480, "09:00", [
     ("slot", "Welcome; everyone runs `backprop-course doctor`", 15),
     ("lesson", "00"), ("lesson", "01"), ("exercise", "01"), ("break", 15),
     ("lesson", "02"), ("break", 60, "Lunch"),
-    ("exercise", "02"), ("lesson", "03"), ("break", 15),
-    ("exercise", "03"),
-    ("slot", "Wrap-up and questions", 10),
+    ("exercise", "02"), ("break", 15), ("lesson", "03"),
+    ("slot", "Wrap-up and questions; Exercise 03 as homework", 15),
 ])
 
 

@@ -35,7 +35,8 @@ def render_plan(course, measurements):
         f"per self-check question and {tp.OPEN_QUESTION_MINUTES} minutes per open question (one "
         f"that asks for a written explanation). Folded answers are not counted "
         f"as reading. Exercises: the notebook's prose, its measured run time, and "
-        f"{tp.TASK_MINUTES} minutes per graded task. Each figure is rounded up to a whole minute; "
+        f"{tp.TASK_MINUTES} minutes per graded task to write in code, {tp.QUESTION_MINUTES} per graded "
+        f"question. Each figure is rounded up to a whole minute; "
         f"a lesson's total is its sections' sum. Measured on: {measurements.get('machine', '?')}.",
         "",
     ]
@@ -60,7 +61,8 @@ def exercise_total(path, measurements):
     """An exercise's minutes (from its solutions notebook), or None if it has no tasks."""
     import nbformat
     nb = nbformat.read(path, as_version=4)
-    tasks, _, _, total = tp.exercise_minutes(nb, tp.run_of(measurements, f"solutions/{Path(path).stem}"))
+    tasks, _, _, total = tp.exercise_minutes(nb, tp.run_of(measurements, f"solutions/{Path(path).stem}"),
+                                             tp.graded_questions(Path(path).name[:2]))
     return tp.whole(total) if tasks else None
 
 
@@ -105,7 +107,7 @@ def _exercise_table(course, measurements):
     for path in lessons.find_notebooks(course / "solutions"):
         nb = nbformat.read(path, as_version=4)
         tasks, reading, running, total = tp.exercise_minutes(
-            nb, tp.run_of(measurements, f"solutions/{path.stem}"))
+            nb, tp.run_of(measurements, f"solutions/{path.stem}"), tp.graded_questions(path.name[:2]))
         lines.append(f"| `exercises/{path.name}` | {tasks} | {reading:.1f} min | "
                      f"{running * 60:.1f} s | {tp.whole(total)} |")
     return lines + [""]

@@ -32,6 +32,7 @@ SELF_CHECK_MINUTES = 1            # per self-check question, before opening the 
 PREDICT_MINUTES = 1               # per "Predict, then run" prompt: make the guess, then compare
 OPEN_QUESTION_MINUTES = 3         # per open question: a few sentences written before the answer
 TASK_MINUTES = 8                  # per graded exercise task: write, run the check, fix
+QUESTION_MINUTES = 2              # per graded question (multiple choice or a number to predict)
 DOCS = Path("docs") / "instructor"
 MEASUREMENTS = DOCS / "measurements.json"
 PLAN = DOCS / "timed-plan.md"
@@ -59,12 +60,26 @@ def lesson_plan(nb, run):
     return rows
 
 
-def exercise_minutes(solution_nb, run):
-    """(tasks, reading, running, total) minutes for an exercise, from its solutions notebook."""
+def exercise_minutes(solution_nb, run, questions=0):
+    """(tasks, reading, running, total) minutes for an exercise, from its solutions notebook.
+
+    questions: how many of its graded answers are questions (``graded_questions``), which take
+    less time than code."""
     tasks = lessons.exercise_tasks(solution_nb)
     reading = lessons.notebook_words(solution_nb) / PROSE_WORDS_PER_MINUTE
     running = sum(run.cell_seconds.values()) / 60
-    return tasks, reading, running, reading + running + tasks * TASK_MINUTES
+    work = (tasks - questions) * TASK_MINUTES + questions * QUESTION_MINUTES
+    return tasks, reading, running, reading + running + work
+
+
+def graded_questions(number):
+    """How many tasks of exercise ``number`` are questions rather than code (0 if unknown)."""
+    try:
+        from ..checks import tasks
+        from ..checks.questions import is_question
+        return sum(1 for task in tasks(number) if is_question(task))
+    except (ImportError, ValueError, AttributeError):
+        return 0
 
 
 def whole(minutes):
