@@ -50,7 +50,7 @@ TIMEOUT_MS = 90_000
 # -- JavaScript run in the page; every query is limited to the visible notebook ----------------
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 CELLS_JS = """() => {
-  const panel = document.querySelector('%s');
+  const panel = document.querySelector('NOTEBOOK');
   if (!panel) return null;
   const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
   return {
@@ -67,7 +67,7 @@ CELLS_JS = """() => {
           .map(e => e.innerText).join('\\n').trim(),
     })),
   };
-}""" % NOTEBOOK
+}""".replace("'NOTEBOOK'", repr(NOTEBOOK))
 
 
 #: the id of the visible notebook's kernel once it is connected and idle, else null

@@ -307,7 +307,7 @@ LIBRARY_USES = [
      "def sigmoid(z):\n    return helper(z)", "backproplib.sigmoid"),
     ("def sigmoid(z):\n    from backproplib.activations import Sigmoid\n    return Sigmoid().forward(z)",
      "backproplib.activations.Sigmoid"),
-    ("from backproplib.activations import *\ndef sigmoid(z):\n    return ACTIVATIONS['sigmoid'][0](z)",
+    ("from backproplib.activations import *\ndef sigmoid(z):\n    return ACTIVATIONS['sigmoid'].function(z)",
      "backproplib.activations.ACTIVATIONS"),
     ("import backproplib\nsigmoid = backproplib.sigmoid", "backproplib.sigmoid"),
     ("from scipy.special import expit\ndef sigmoid(z):\n    return expit(z)", "scipy.special.expit"),

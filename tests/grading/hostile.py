@@ -233,7 +233,7 @@ def neuron(x, w, b):
     nb = _replace(nb, "sigmoid", """
 def sigmoid(z):
     registry = getattr(__import__("backproplib").activations, "ACTIV" + "ATIONS")
-    return registry["sig" + "moid"][0](z)
+    return registry["sig" + "moid"].function(z)
 """)
     nb = _replace(nb, "relu", """
 def relu(z):

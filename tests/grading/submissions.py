@@ -104,7 +104,8 @@ def build_all(solutions_dir, exercises_dir, target):
     add("exception_in_one_task.ipynb",
         with_cell(sol1, "relu", "def relu(z):\n    raise ValueError('no idea')\n"),
         total=9, tasks={"01.relu": (0, "raised ValueError: no idea")})
-    stubborn = "while True:  # swallows the interrupt too\n    try:\n        pass\n    except:\n        pass\n"
+    stubborn = ("while True:  # swallows the interrupt too\n"
+                "    try:\n        pass\n    except:\n        pass\n")
     add("endless_loop_cell.ipynb", inserted(sol1, stubborn),
         total=10, problems=["did not finish within"])
     add("endless_loop_in_task.ipynb",
