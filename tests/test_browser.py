@@ -5,7 +5,8 @@ runs every cell, checks that no cell shows an error and that the explorer is dra
 moves a slider with the keyboard and checks that the explorer's output changes; then runs an
 exercise notebook and checks that a check's feedback is drawn; and it runs lesson 08's memory-task
 explorer and checks that its picture changes while the network trains, not only at the end.
-Browser console errors from the widgets or the course fail the test. Screenshots go to test-artifacts/browser/.
+Browser console errors from the widgets or the course fail the test. Screenshots go to
+test-artifacts/browser/.
 
 Chromium is Debian's (``apt-get install chromium``); Playwright never downloads a browser.
 Without it the test is skipped, unless BACKPROP_REQUIRE_BROWSER=1 (set by .ci/run) or CI=true, where it
