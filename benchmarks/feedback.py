@@ -1,0 +1,108 @@
+"""Section 6: how well the checks judge wrong answers nobody listed.
+
+The battery is tests/grading/unlisted_NN.py: typical wrong answers that the exercise modules do
+not list as known mistakes, each with a piece of feedback that names its cause in the task's
+terms. Each answer replaces its function in the exercise's solution notebook (so the other
+functions, and the notebook's given helpers, are right) and is checked in this process, as the
+notebook's check cell does. Figures: the share of wrong answers that lose points (target
+>= 98%), the share whose feedback names the cause (target >= 70%), and the solutions (100%)
+and untouched exercises (0%), all in the same run.
+"""
+
+import contextlib
+import io
+import json
+import runpy
+import warnings
+from pathlib import Path
+
+from .timing import Row
+
+SECTION = "6 feedback"
+ROOT = Path(__file__).resolve().parent.parent
+LOSE_TARGET, NAMED_TARGET = 0.98, 0.70
+
+
+def code_cells(path):
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def run_cells(cells):
+    """The namespace after running ``cells`` (prints and the checks' output swallowed)."""
+    namespace = {}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for source in cells:
+            exec(source, namespace)
+    return namespace
+
+
+def battery():
+    """[(task id, code, piece of the cause)] of every tests/grading/unlisted_NN.py."""
+    return [entry for path in sorted((ROOT / "tests" / "grading").glob("unlisted_*.py"))
+            for entry in runpy.run_path(str(path))["UNLISTED"]]
+
+
+def judge_unlisted(task_id, code, solution_cells):
+    """The TaskResult of the answer ``code`` put into the solution notebook."""
+    from backproplib.checks import evaluate, get_task
+    task = get_task(task_id)
+    namespace = run_cells(solution_cells)
+    exec("import numpy as np\n" + code, namespace)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return evaluate(task_id, namespace[task.function], cells=[*solution_cells, code])
+
+
+def measure():
+    """{"wrong": [(task id, lost points?, named?, reason)], "solutions": share, "untouched": share}."""
+    from backproplib.checks import evaluate, exercise_module, exercise_numbers, tasks
+    out = {"wrong": [], "solutions": [], "untouched": []}
+    cells = {}
+    for number in exercise_numbers():
+        name = exercise_module(number).NOTEBOOK + ".ipynb"
+        cells[number] = code_cells(ROOT / "solutions" / name)
+        for kind, folder in (("solutions", "solutions"), ("untouched", "exercises")):
+            source = code_cells(ROOT / folder / name)
+            namespace = run_cells(source)
+            for task in tasks(number):
+                res = evaluate(task.id, namespace[task.function], cells=source)
+                out[kind].append((res.points, res.max_points))
+    for task_id, code, piece in battery():
+        res = judge_unlisted(task_id, code, cells[task_id.split(".")[0]])
+        out["wrong"].append((task_id, res.points < res.max_points, piece in res.reason,
+                             res.reason))
+    return out
+
+
+def figures(out):
+    wrong = out["wrong"]
+    lost = sum(1 for _, lost, _, _ in wrong if lost) / len(wrong)
+    named = sum(1 for _, _, named, _ in wrong if named) / len(wrong)
+    solutions = sum(p for p, _ in out["solutions"]) / sum(m for _, m in out["solutions"])
+    untouched = sum(p for p, _ in out["untouched"]) / sum(m for _, m in out["untouched"])
+    return {"answers": len(wrong), "lose points": lost, "name the cause": named,
+            "solutions": solutions, "untouched": untouched}
+
+
+def run(quick=False):
+    f = figures(measure())
+    n = f["answers"]
+    return [
+        Row(SECTION, f"unlisted wrong answers that lose points ({n})", (f["lose points"],), "%",
+            f"target >= {LOSE_TARGET:.0%}", f["lose points"] >= LOSE_TARGET),
+        Row(SECTION, f"unlisted wrong answers whose feedback names the cause ({n})",
+            (f["name the cause"],), "%", f"target >= {NAMED_TARGET:.0%}",
+            f["name the cause"] >= NAMED_TARGET),
+        Row(SECTION, "points of the solution notebooks", (f["solutions"],), "%",
+            "target 100%", f["solutions"] == 1.0),
+        Row(SECTION, "points of the untouched exercises", (f["untouched"],), "%",
+            "target 0%", f["untouched"] == 0.0),
+    ]
+
+
+if __name__ == "__main__":
+    result = measure()
+    for task_id, lost, named, reason in result["wrong"]:
+        print(f"{'lost' if lost else 'KEPT'} {'named' if named else '-----'} {task_id}: {reason}")
+    print(figures(result))
