@@ -12,8 +12,9 @@ derived from them (``probes``: other sizes, a batch of one, exact zeros), calls 
 function on a private copy of the inputs (``runner``) — with correct versions of the earlier
 tasks' functions it calls (``references``: a bug costs once) — compares with a reference
 computed here (``judge``) and names the likely cause (the task's known ``Mistake``s first,
-then the general diagnoses of ``diagnose``, then the smallest failing test in full). An answer that calls backproplib's own
-implementation earns nothing (``codecheck`` reads the code; ``guard`` refuses the call).
+then the general diagnoses of ``diagnose``, then the smallest failing test in full). An
+answer that calls backproplib's own implementation earns nothing (``codecheck`` reads the
+code; ``guard`` refuses the call).
 The grader (``backprop-course grade``) runs the same functions on secret tests in a fresh
 kernel and judges the results in its own process, so nothing a notebook prints or redefines
 changes a score.

@@ -10,6 +10,8 @@
 2. the submission's code cells, as they are;
 3. per task, ``collect(...)``: look the function up by name, call it on the grader's tests
    (read from a JSON file) and write the raw outcomes (values, exceptions) to another file.
+   ``substitutes`` ({name: source code}) are correct versions of the earlier tasks' functions
+   that this task calls: they replace the notebook's own during the calls (a bug costs once).
 
 Nothing here decides a score: the grader judges the outcomes in its own process.
 """
@@ -20,6 +22,7 @@ import sys
 import types
 
 from backproplib.checks.guard import LibraryGuard
+from backproplib.checks.references import substituted
 from backproplib.checks.runner import run_cases
 from backproplib.checks.spec import Case
 
@@ -64,7 +67,7 @@ def _silence_checks():
     backproplib.checks = stub
 
 
-def collect(task_id, function, forbidden, arg_names, inputs_path, output_path):
+def collect(task_id, function, forbidden, arg_names, inputs_path, output_path, substitutes=None):
     """Call the notebook's ``function`` on the tests in ``inputs_path``; write the outcomes."""
     from IPython import get_ipython
     namespace = get_ipython().user_ns
@@ -78,7 +81,8 @@ def collect(task_id, function, forbidden, arg_names, inputs_path, output_path):
         with open(inputs_path, encoding="utf-8") as f:
             tests = json.load(f)
         cases = [Case(decode(t["args"]), t["label"], t["strict"]) for t in tests]
-        outcomes = run_cases(fn, cases, tuple(arg_names), _GUARD, tuple(forbidden))
+        with substituted(fn, substitutes or {}):
+            outcomes = run_cases(fn, cases, tuple(arg_names), _GUARD, tuple(forbidden))
         record["status"] = "ok"
         record["outcomes"] = [{"value": encode(o.value), "error": o.error,
                                "modified": list(o.modified), "library": list(o.library)}

@@ -19,6 +19,8 @@ import numpy as np
 
 from ...checks import codecheck, exercise_module, exercise_numbers
 from ...checks.judge import judge, library_result, result
+from ...checks.probes import with_probes
+from ...checks.references import substitutes
 from ...checks.runner import Outcome
 from .reading import SubmissionError, exercise_of, read_submission
 from .running import TaskPlan, run_submission
@@ -74,7 +76,7 @@ def grade_submission(path, options=None, name=None):
     static = {t.id: codecheck.library_uses(sources, t.function, t.forbidden, t.forbidden_other)
               for t in tasks}
     base = _secret_seed(sub.data, options.seed)
-    cases = {t.id: t.cases(np.random.default_rng([base, zlib.crc32(t.id.encode())]))
+    cases = {t.id: with_probes(t, t.cases(np.random.default_rng([base, zlib.crc32(t.id.encode())])))
              for t in tasks}
     with tempfile.TemporaryDirectory(prefix="backprop-grade-") as tmp:
         workdir = os.path.join(tmp, "work")  # the kernel's folder; the test files live beside
@@ -94,13 +96,20 @@ def grade_submission(path, options=None, name=None):
                          reason=execution.task_problems[task.id].replace(tmp, "<tmp>"))
         else:
             res = _judge_record(task, number, records.get(task.id), cases[task.id], code,
-                                execution.cell_errors, earlier)
+                                execution.cell_errors, earlier, _substituted(task, sources))
         earlier[task.id] = res
         out.tasks.append(res)
     return out
 
 
-def _judge_record(task, number, record, cases, code, cell_errors, earlier):
+def _substituted(task, sources):
+    """Ids of the earlier tasks whose correct versions replaced the answer's own (those it calls)."""
+    names = substitutes(task)
+    return tuple(u for u in task.uses if u.split(".", 1)[1] in names
+                 and codecheck.calls_function(sources, task.function, u.split(".", 1)[1]))
+
+
+def _judge_record(task, number, record, cases, code, cell_errors, earlier, substituted=()):
     fn = f"`{task.function}`"
     status = record.get("status") if record else None
     if status == "missing":
@@ -117,7 +126,7 @@ def _judge_record(task, number, record, cases, code, cell_errors, earlier):
         return result(task, number, "not graded", reason=(
             f"the grader got no usable results from {fn} (did the notebook change Python "
             f"itself, e.g. json or numpy?)"))
-    return judge(task, number, cases, outcomes, earlier)
+    return judge(task, number, cases, outcomes, earlier, substituted)
 
 
 def _outcome(data):
@@ -149,7 +158,7 @@ def _plan(task, cases, tmp, index):
         json.dump([{"args": encode(tuple(c.args)), "label": c.label, "strict": c.strict}
                    for c in cases], f)
     return TaskPlan(task.id, task.function, tuple(task.forbidden), tuple(task.args), inputs,
-                    os.path.join(tmp, f"task{index}.out.json"))
+                    os.path.join(tmp, f"task{index}.out.json"), substitutes(task))
 
 
 def _secret_seed(data, seed):

@@ -36,6 +36,7 @@ class TaskPlan:
     arg_names: tuple
     inputs_path: str
     output_path: str
+    substitutes: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -62,7 +63,8 @@ def setup_code(memory_mb, guarded):
 def collect_code(plan):
     return ("import backproplib.course.grading.inside_submission as _grading\n"
             f"_grading.collect({plan.task_id!r}, {plan.function!r}, {tuple(plan.forbidden)!r}, "
-            f"{tuple(plan.arg_names)!r}, {plan.inputs_path!r}, {plan.output_path!r})\n"
+            f"{tuple(plan.arg_names)!r}, {plan.inputs_path!r}, {plan.output_path!r}, "
+            f"{dict(plan.substitutes)!r})\n"
             "del _grading\n")
 
 
