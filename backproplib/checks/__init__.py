@@ -128,9 +128,10 @@ def evaluate(task_id, function, cells=None, earlier=None, salt=0):
     finally:
         guard.remove()
     earlier = _with_used_tasks(task, function, cells, dict(earlier or {}))
-    used = tuple(u for u in task.uses if u.split(".", 1)[1] in sources
-                 and _calls(cells, function, task.function, u.split(".", 1)[1]))
-    return judge(task, number, cases, outcomes, earlier, substituted=used)
+    called = tuple(u for u in task.uses
+                   if _calls(cells, function, task.function, u.split(".", 1)[1]))
+    used = tuple(u for u in called if u.split(".", 1)[1] in sources)
+    return judge(task, number, cases, outcomes, earlier, substituted=used, called=called)
 
 
 def _calls(cells, function, name, used):

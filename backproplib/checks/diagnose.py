@@ -74,6 +74,11 @@ def _too_large(task, case, arr, exp, what):
     if arr.size <= exp.size or arr.ndim <= exp.ndim or exp.ndim == 0:
         return ""
     extra = arr.ndim - exp.ndim
+    if exp.ndim == 1 and arr.shape == (exp.shape[0], exp.shape[0]):
+        n = exp.shape[0]
+        return (f"your {what} has shape {arr.shape} where ({n},) is expected: broadcasting "
+                f"combined an ({n},) array with an ({n}, 1) one and silently made an {n} × {n} "
+                f"array (check keepdims and [:, None])")
     if arr.shape[extra:] == exp.shape:
         size = describe_size(size_names(task, case), arr.shape[0])
         return (f"your {what} has shape {arr.shape} where {exp.shape} is expected: one row per "
@@ -119,7 +124,7 @@ def _wrong_axis(task, case, arr, exp, what):
 def diagnose_values(task, case, arr, exp, what, raw=None):
     """A sentence about a result of the right shape but wrong values."""
     checks = (_float32, _unchanged_input, _all_zero, _transposed, _negated, _scaled, _integer_off_by_one,
-              _normalised_axis, _update, _reordered, _rows_of_input, _where_input, _some_rows)
+              _normalised_axis, _reordered, _rows_of_input, _where_input, _update, _some_rows)
     for check in checks:
         cause = check(task, case, arr, exp, what, raw)
         if cause:
@@ -233,7 +238,10 @@ def _reordered(task, case, arr, exp, what, raw):
                                                      np.sort(exp, axis=None)):
         return ""
     if _close(task, arr[::-1], exp):
-        return f"your {what} has the right values in reverse order"
+        rows = " (the rows)" if arr.ndim > 1 else ""
+        return f"your {what} has the right values in reverse order{rows}"
+    if arr.ndim > 1 and _close(task, arr[:, ::-1], exp):
+        return f"your {what} has the right values with its columns in reverse order"
     return f"your {what} has the right values, but in another order"
 
 

@@ -98,7 +98,7 @@ def explain_error(task, case, ename, message):
         return ("a division by zero: a count that is 0 (an empty batch, int() rounding down) or "
                 "a norm of zero (return 0 there)")
     if "only size-1 arrays" in lower or "only length-1 arrays" in lower or \
-            "math range error" in lower:
+            "converted to python scalars" in lower or "math range error" in lower:
         return ("the math module (math.exp, math.log...) works on one number: use np.exp, "
                 "np.log... which work entry by entry on arrays")
     if ename == "AttributeError" and "'list' object" in message:

@@ -72,18 +72,19 @@ def library_result(task, number, names, how="calls"):
                          f"write it yourself, so it earns no points")
 
 
-def judge(task, number, cases, outcomes, earlier=None, substituted=()):
+def judge(task, number, cases, outcomes, earlier=None, substituted=(), called=None):
     """Points and feedback for one task.
 
     cases: the task's tests; outcomes: one runner.Outcome per test (same order).
     earlier: {task id: TaskResult} of tasks already judged, to mention a failing one this uses.
     substituted: ids of the earlier tasks whose functions were replaced by correct versions
     while this task's tests ran (``references``).
+    called: ids of the used tasks whose functions the answer calls (default: all of ``uses``).
     """
     library = sorted({name for o in outcomes for name in o.library})
     if library:
         return library_result(task, number, library)
-    note = dependency_note(task, earlier, substituted)
+    note = dependency_note(task, earlier, substituted, called)
     failures = []
     for case, outcome in zip(cases, outcomes):
         verdict = check_case(task, case, outcome)
@@ -115,16 +116,18 @@ def judge(task, number, cases, outcomes, earlier=None, substituted=()):
     return result(task, number, status, points, cause, lines, note)
 
 
-def dependency_note(task, earlier, substituted):
+def dependency_note(task, earlier, substituted, called=None):
     """'your `sigmoid` is wrong (task 2); this task was judged with a correct one' for every
     used task that lost points (or a plain warning when no correct one was substituted)."""
     notes = []
-    for used in task.uses:
+    for used in task.uses if called is None else called:
         before = (earlier or {}).get(used)
-        if before is None or before.full_marks or before.status == "not implemented":
+        if before is None or before.full_marks:
             continue
         if used in substituted:
-            notes.append(f"your `{before.function}` is wrong (task {before.number}); this task "
+            state = {"not implemented": "is not written yet", "not found": "is missing"}.get(
+                before.status, "is wrong")
+            notes.append(f"your `{before.function}` {state} (task {before.number}); this task "
                          f"was judged with a correct one")
         else:
             notes.append(f"note: this task calls your `{before.function}`, whose check (task "

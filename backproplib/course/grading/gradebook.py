@@ -29,6 +29,11 @@ def lost_points(result):
                      for t in result.tasks if not t.full_marks)
 
 
+def task_notes(result):
+    """'01.two_layer_forward: your `sigmoid` is wrong (task 2); ...' for tasks with a note."""
+    return [f"{t.task_id}: {t.note}" for t in result.tasks if t.note]
+
+
 def gradebook_csv(results):
     columns = task_columns(results)
     out = io.StringIO()
@@ -39,7 +44,7 @@ def gradebook_csv(results):
         points = {t.task_id: format_points(t.points) for t in r.tasks}
         writer.writerow([r.name, r.exercise or "", *(points.get(t.id, "") for _, t in columns),
                          format_points(r.total), format_points(r.max_total) if r.tasks else "",
-                         lost_points(r), "; ".join(r.problems)])
+                         lost_points(r), "; ".join([*r.problems, *task_notes(r)])])
     return out.getvalue()
 
 

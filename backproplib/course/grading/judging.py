@@ -96,20 +96,19 @@ def grade_submission(path, options=None, name=None):
                          reason=execution.task_problems[task.id].replace(tmp, "<tmp>"))
         else:
             res = _judge_record(task, number, records.get(task.id), cases[task.id], code,
-                                execution.cell_errors, earlier, _substituted(task, sources))
+                                execution.cell_errors, earlier, _called(task, sources))
         earlier[task.id] = res
         out.tasks.append(res)
     return out
 
 
-def _substituted(task, sources):
-    """Ids of the earlier tasks whose correct versions replaced the answer's own (those it calls)."""
-    names = substitutes(task)
-    return tuple(u for u in task.uses if u.split(".", 1)[1] in names
-                 and codecheck.calls_function(sources, task.function, u.split(".", 1)[1]))
+def _called(task, sources):
+    """Ids of the used tasks whose functions the answer calls."""
+    return tuple(u for u in task.uses
+                 if codecheck.calls_function(sources, task.function, u.split(".", 1)[1]))
 
 
-def _judge_record(task, number, record, cases, code, cell_errors, earlier, substituted=()):
+def _judge_record(task, number, record, cases, code, cell_errors, earlier, called=()):
     fn = f"`{task.function}`"
     status = record.get("status") if record else None
     if status == "missing":
@@ -126,7 +125,9 @@ def _judge_record(task, number, record, cases, code, cell_errors, earlier, subst
         return result(task, number, "not graded", reason=(
             f"the grader got no usable results from {fn} (did the notebook change Python "
             f"itself, e.g. json or numpy?)"))
-    return judge(task, number, cases, outcomes, earlier, substituted)
+    names = substitutes(task)
+    substituted = tuple(u for u in called if u.split(".", 1)[1] in names)
+    return judge(task, number, cases, outcomes, earlier, substituted, called)
 
 
 def _outcome(data):
