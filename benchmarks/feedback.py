@@ -30,10 +30,12 @@ def code_cells(path):
 
 def run_cells(cells):
     """The namespace after running ``cells`` (prints and the checks' output swallowed)."""
+    import matplotlib.pyplot as plt
     namespace = {}
     with contextlib.redirect_stdout(io.StringIO()):
         for source in cells:
             exec(source, namespace)
+    plt.close("all")
     return namespace
 
 
@@ -86,6 +88,9 @@ def figures(out):
 
 
 def run(quick=False):
+    """The section's rows (``quick`` changes nothing: the battery takes about a minute)."""
+    import matplotlib
+    matplotlib.use("Agg")
     f = figures(measure())
     n = f["answers"]
     return [

@@ -7,6 +7,8 @@ Sections (all by default; name some to run only those):
   --notebooks  execution time of each lesson and solution notebook
   --grading    grading 30 submissions, serially and with 2 jobs
   --import     time to ``import backproplib`` in a fresh process
+  --feedback   unlisted wrong answers (tests/grading/unlisted_NN.py): share losing points, share
+               whose feedback names the cause; solutions and untouched exercises
   --suite      also time the whole test suite (python3 -m pytest; minutes, so never by default)
 
 Each figure is the median, min and max over repeated runs; every comparison is a ratio of
@@ -19,7 +21,7 @@ import platform
 import sys
 import time
 
-SECTIONS = ("step", "digits", "explorers", "notebooks", "grading", "import")
+SECTIONS = ("step", "digits", "explorers", "notebooks", "grading", "import", "feedback")
 
 
 def parse_args(argv=None):
@@ -106,6 +108,9 @@ def collect(args):
     if "import" in args.sections:
         from . import import_time
         yield from import_time.run(quick=args.quick)
+    if "feedback" in args.sections:
+        from . import feedback
+        yield from feedback.run(quick=args.quick)
 
 
 def main(argv=None):

@@ -143,6 +143,9 @@ def _undiagnosed(task, cases, failures, cause, lines):
                  f"\"{failures[0][0].label}\": look at what differs between them ({cause})")
     small, outcome, (_, _, small_lines) = min(failures, key=lambda f: _size(f[0].args))
     if _size(small.args) <= 40:
+        if not passed:
+            cause = (f"{VALUES_WRONG}, and no typical mistake explains them: follow your code by "
+                     f"hand on the small test shown above and compare with the expected value")
         names = list(task.args)
         lines = [f'smallest test on which your answer differs ("{small.label}"):',
                  *(f"  {n} = {format_value(a, indent=len(n) + 5)}"

@@ -84,7 +84,7 @@ def format_report(result):
     for t in result.tasks:
         mark = PASS if t.full_marks else FAIL
         score = f"{format_points(t.points)}/{format_points(t.max_points)}"
-        note = "correct" if t.full_marks else t.reason
+        note = ("correct" + (f" (note: {t.note})" if t.note else "")) if t.full_marks else t.reason
         lines.append(f"  {t.number}  {t.function:<{width}}{score:<8}{mark} {note}")
     lines += ["", f"Total: {format_points(result.total)}/{format_points(result.max_total)} points"]
     details = [format_feedback(t) for t in result.tasks if not t.full_marks and t.details]
