@@ -24,6 +24,7 @@ from .activations import (
                           tanh,
                           tanh_derivative,
 )
+from .clipping import clip_grad_norm
 from .datasets import (
                           Standardizer,
                           load_digits,
@@ -42,6 +43,7 @@ from .errors import (
                           ConfigError,
                           InputTypeError,
                           LabelError,
+                          NonFiniteError,
                           ShapeError,
                           TrainingDivergedError,
 )
@@ -61,6 +63,7 @@ from .losses import (
 )
 from .network import Network, mlp
 from .optim import SGD
+from .recurrent import LastStep, PerStep, Recurrent
 from .training import History, accuracy, iterate_minibatches, train, train_step
 
 __version__ = "0.1.0"

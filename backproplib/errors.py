@@ -32,6 +32,10 @@ class TrainingDivergedError(BackpropError, RuntimeError):
     """The loss became NaN or infinite during training."""
 
 
+class NonFiniteError(BackpropError, ValueError):
+    """Input that contains NaN or infinite values where numbers are needed."""
+
+
 def as_float_array(x, name, dtype=None):
     """Return ``x`` as a floating-point numpy array, or raise a clear error.
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from .clipping import clip_grad_norm
 from .errors import ConfigError, check_positive
 
 
@@ -13,9 +14,11 @@ class SGD:
     With weight decay λ, the weights W (not the biases) are also pulled towards zero, as if the
     loss had the extra term (λ/2)‖W‖²:  ∂L/∂W becomes ∂L/∂W + λ W   (Lesson 07, eq. 7.3).
     lr is η (> 0); momentum is μ, in [0, 1); weight_decay is λ ≥ 0.
+    clip_norm: None, or c > 0 to clip the gradients by norm before each step (Lesson 08, eq. 8.9).
     """
 
-    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0):
+    def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0, clip_norm=None):
+        self.clip_norm = None if clip_norm is None else check_positive(clip_norm, "clip_norm")
         self.lr = check_positive(lr, "learning rate")
         if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) \
                 or not weight_decay >= 0:
@@ -31,6 +34,8 @@ class SGD:
 
     def step(self, network):
         """Update every parameter of ``network`` in place from its current gradients."""
+        if self.clip_norm is not None:
+            clip_grad_norm(network, self.clip_norm)
         for layer in network.layers:
             for name, theta in layer.params.items():
                 grad = layer.grads[name]
