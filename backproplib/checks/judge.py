@@ -24,6 +24,8 @@ from .runner import STRICT, clean_message
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
 OVERFLOW = ("your function overflows for large inputs (exp of a large number gives inf): it is "
             "not numerically stable")
+#: the start of the cause when the values are right but something else is not
+RIGHT_BUT = "the result is right, but"
 #: the start of the cause when no diagnosis explains a wrong value
 VALUES_WRONG = "the values are wrong"
 
@@ -101,7 +103,8 @@ def judge(task, number, cases, outcomes, earlier=None, substituted=(), called=No
     case, outcome, (kind, cause, lines) = failures[0]
     lines = [describe_test(task, case), *lines]
     mistake = matching_mistake(task, cases, outcomes)
-    separating = across_tests(task, cases, failed) if kind == "wrong" else ""
+    in_place = any(c.startswith(RIGHT_BUT) for _, _, (_, c, _) in failures)
+    separating = across_tests(task, cases, failed) if kind == "wrong" and not in_place else ""
     if mistake is not None:
         cause = mistake.cause
     elif kind == "wrong" and case.hint and all(c.strict for c, _, _ in failures):
@@ -180,7 +183,7 @@ def check_case(task, case, outcome):
     if problem is None:
         if outcome.modified and not task.may_modify_inputs:
             names = ", ".join(f"`{n}`" for n in outcome.modified)
-            return "wrong", (f"the result is right, but your function changed its input {names} "
+            return "wrong", (f"{RIGHT_BUT} your function changed its input {names} "
                              f"in place: leave the inputs as they are and build a new array for the "
                              f"result (or work on a copy)"), []
         return None

@@ -68,6 +68,16 @@ def relative_error(a, b):
     bottom = np.linalg.norm(a) + np.linalg.norm(b)
     return 0.0 if bottom == 0 else float(top / bottom)
 ''',
+    "08.rnn_step_forward": '''
+def rnn_step_forward(x, h_prev, Wx, Wh, b):
+    import numpy as np
+    return np.tanh(x @ Wx + h_prev @ Wh + b)
+''',
+    "08.rnn_step_backward": '''
+def rnn_step_backward(dh, x, h_prev, h, Wx, Wh):
+    dz = dh * (1.0 - h * h)
+    return dz @ Wx.T, dz @ Wh.T, x.T @ dz, h_prev.T @ dz, dz.sum(axis=0)
+''',
     "06.momentum_step": '''
 def momentum_step(theta, grad, v, lr, mu):
     v = mu * v - lr * grad
