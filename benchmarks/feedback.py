@@ -1,4 +1,4 @@
-"""Section 6: how well the checks judge wrong answers nobody listed.
+"""Section 7: how well the checks judge wrong answers nobody listed.
 
 The battery is tests/grading/unlisted_NN.py: typical wrong answers that the exercise modules do
 not list as known mistakes, each with a piece of feedback that names its cause in the task's
@@ -18,7 +18,7 @@ from pathlib import Path
 
 from .timing import Row
 
-SECTION = "6 feedback"
+SECTION = "7 feedback"
 ROOT = Path(__file__).resolve().parent.parent
 LOSE_TARGET, NAMED_TARGET = 0.98, 0.70
 
