@@ -109,7 +109,8 @@ def test_batch_shows_progress_and_a_summary_and_modifies_nothing(batch):
     assert f"{len(CASES)}/{len(CASES)}" in done.stderr and "grading [" in done.stderr
     assert "solution_01.ipynb" in done.stdout and "8/8" in done.stdout
     assert snapshot(batch["folder"]) == batch["before"]
-    assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "gradebook.json"]
+    assert sorted(p.name for p in batch["out"].iterdir()) == [
+        "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
 
 
 def test_printed_output_and_redefined_checks_change_nothing(batch):
@@ -130,7 +131,9 @@ def test_grading_again_gives_the_same_gradebook_and_one_notebook_prints_a_table(
     for run in ("first", "second"):
         done = grade(str(folder), "--jobs", "2", "--out", str(tmp_path / run), *OPTIONS)
         assert done.returncode == 0, done.stderr
-        books.append([(tmp_path / run / f).read_bytes() for f in ("gradebook.csv", "gradebook.json")])
+        books.append([(tmp_path / run / f).read_bytes() for f in (
+            "gradebook.csv", "gradebook.json", "class_report.html", "class_report.json",
+            "feedback/wrong_02.txt")])
     assert books[0] == books[1]
     assert len(json.loads(books[0][1])["submissions"]) == 3  # the checkpoint folder is skipped
     one = grade(str(tmp_path / "all" / "wrong_01.ipynb"), *OPTIONS)

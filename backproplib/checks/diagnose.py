@@ -18,6 +18,8 @@ arguments' names, the task's named sizes N, K...):
 ``max(0, z)`` on an array...). Each function returns one sentence, or "" when nothing fits.
 """
 
+import copy
+
 import numpy as np
 
 from .errors_explained import explain_error  # noqa: F401  (part of this module's interface)
@@ -123,6 +125,8 @@ def _wrong_axis(task, case, arr, exp, what):
 
 def diagnose_values(task, case, arr, exp, what, raw=None):
     """A sentence about a result of the right shape but wrong values."""
+    if np.asarray(raw).dtype == bool or isinstance(raw, bool):
+        return ""  # True/False answers: only their order can be diagnosed (``judge.compare``)
     checks = (_float32, _unchanged_input, _all_zero, _transposed, _negated, _scaled, _integer_off_by_one,
               _normalised_axis, _reordered, _rows_of_input, _where_input, _update, _some_rows)
     for check in checks:
@@ -180,6 +184,8 @@ def _factor(task, arr, exp):
 
 
 def _scaled(task, case, arr, exp, what, raw, subject=None):
+    if arr.ndim == 0 and float(arr).is_integer() and float(exp).is_integer():
+        return ""  # counts and epochs: a ratio of two integers explains nothing
     c = _factor(task, arr, exp)
     if c is None:
         return ""
@@ -188,7 +194,7 @@ def _scaled(task, case, arr, exp, what, raw, subject=None):
     named = factor_name(task, case, abs(c))
     if named:
         return f"{subject} {sign}{named}"
-    if arr.ndim == 0:  # two numbers always differ by some factor: name only explained ones
+    if arr.size < 4:  # a few numbers are often proportional by chance: name only explained ones
         return ""
     return f"{subject} {sign}is the expected one times {c:.4g}: a wrong constant factor"
 
@@ -301,23 +307,54 @@ def _list(indices, limit=6):
 
 # -- across the tests -----------------------------------------------------------------------------
 
-def across_tests(task, cases, failed_labels):
-    """'right when `lr` = 0.1, wrong when `lr` = 0.5: ...' when one argument separates the
-    tests that pass from those that fail, else ''."""
+def across_tests(task, cases, failures):
+    """'right when `lr` = 0.1, wrong when `lr` = 0.5' when the answer behaves as if a number
+    argument were fixed at its value in the passing tests, or 'right when `v` is all zeros'
+    when one array argument is zero (and others are not) exactly in the passing tests; else ''.
+
+    failures: [(case, outcome, verdict)] of the failing tests."""
+    failed_labels = {c.label for c, _, _ in failures}
     passed = [c for c in cases if c.label not in failed_labels]
     failed = [c for c in cases if c.label in failed_labels]
     if not passed or not failed:
         return ""
-    names = list(task.args)
-    for i, name in enumerate(names):
+    for i, name in enumerate(task.args):
         values = [c.args[i] if i < len(c.args) else None for c in passed]
         if all(isinstance(v, float) for v in values) and len(set(values)) == 1:
-            bad = [c.args[i] for c in failed]
-            if all(isinstance(v, float) and v != values[0] for v in bad):
+            if _as_if_fixed(task, failures[0], i, values[0]):
                 return (f"your function is right when `{name}` = {values[0]:g} but wrong when "
-                        f"`{name}` = {bad[0]:g}: does it use `{name}` (and not a fixed number)?")
-        if all(isinstance(v, np.ndarray) and v.size and not np.any(v) for v in values):
-            if all(isinstance(c.args[i], np.ndarray) and np.any(c.args[i]) for c in failed):
-                return (f"your function is right when `{name}` is all zeros but wrong when "
-                        f"`{name}` ≠ 0: check how your formula uses `{name}`")
+                        f"`{name}` = {failures[0][0].args[i]:g}: it behaves as if `{name}` were "
+                        f"always {values[0]:g} — use the argument, not a fixed number")
+        if all(_zero(v) and _others_nonzero(c, i) for v, c in zip(values, passed)) and \
+                all(isinstance(c.args[i], np.ndarray) and np.any(c.args[i]) for c in failed):
+            return (f"your function is right when `{name}` is all zeros but wrong when "
+                    f"`{name}` ≠ 0: check how your formula uses `{name}`")
     return ""
+
+
+def _as_if_fixed(task, failure, i, value):
+    case, outcome, _ = failure
+    if not isinstance(case.args[i], float) or outcome.error is not None:
+        return False
+    args = list(copy.deepcopy(case.args))
+    args[i] = value
+    try:
+        with np.errstate(all="ignore"):
+            expected = task.reference(*args)
+    except Exception:
+        return False
+    got, want = outcome.value, expected
+    got = got if isinstance(got, (tuple, list)) else (got,)
+    want = want if isinstance(want, tuple) else (want,)
+    try:
+        return len(got) == len(want) and all(_close(task, g, w) for g, w in zip(got, want))
+    except (TypeError, ValueError):
+        return False
+
+
+def _zero(v):
+    return isinstance(v, np.ndarray) and v.size > 0 and not np.any(v)
+
+
+def _others_nonzero(case, i):
+    return any(isinstance(a, np.ndarray) and np.any(a) for j, a in enumerate(case.args) if j != i)

@@ -104,7 +104,7 @@ def judge(task, number, cases, outcomes, earlier=None, substituted=(), called=No
     lines = [describe_test(task, case), *lines]
     mistake = matching_mistake(task, cases, outcomes)
     in_place = any(c.startswith(RIGHT_BUT) for _, _, (_, c, _) in failures)
-    separating = across_tests(task, cases, failed) if kind == "wrong" and not in_place else ""
+    separating = across_tests(task, cases, failures) if kind == "wrong" and not in_place else ""
     if mistake is not None:
         cause = mistake.cause
     elif kind == "wrong" and case.hint and all(c.strict for c, _, _ in failures):

@@ -47,13 +47,12 @@ def scalars(task, case):
 def _candidates(task, case):
     """(value, sentence) pairs, the simplest explanations first."""
     sizes = size_names(task, case)
-    out = []
+    out = [(2.0, "is twice too large: an extra factor 2"),
+           (0.5, "is half the expected value: a missing factor 2 (d/dx x² = 2x)")]
     for n, v in sizes:
         out.append((v, f"is {n} = {v} times too large: a sum where the mean is needed, or a "
                        f"missing division by {n}"))
         out.append((1 / v, f"is {n} = {v} times too small: an extra division by {n}"))
-    out += [(2.0, "is twice too large: an extra factor 2"),
-            (0.5, "is half the expected value: a missing factor 2 (d/dx x² = 2x)")]
     for n, v in scalars(task, case):
         out.append((v, f"is {n} = {v:g} times the expected value: an extra factor {n}"))
         out.append((1 / v, f"is 1/{n} = {1 / v:g} times the expected value: a missing factor "
