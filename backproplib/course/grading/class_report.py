@@ -88,7 +88,8 @@ def histogram_svg(totals, maximum, width=420, height=160):
         if counts.get(b):
             parts.append(f'<text x="{x + bar / 2:.1f}" y="{height - 24 - h:.1f}" font-size="10" '
                          f'text-anchor="middle">{counts[b]}</text>')
-    parts.append("</svg>")
+    parts.append(f'<text x="{width - 5}" y="{height - 24}" font-size="10" text-anchor="end">'
+                 f'points</text><text x="4" y="12" font-size="10">submissions</text></svg>')
     return "".join(parts)
 
 
@@ -96,7 +97,8 @@ def report_html(report):
     """The class report as one self-contained HTML page."""
     e = html.escape
     body = [f"<h1>Class report</h1><p>{report['submissions']} submission(s)"
-            f"{', ' + str(report['not graded']) + ' not graded' if report['not graded'] else ''}.</p>"]
+            f"{', ' + str(report['not graded']) + ' not graded' if report['not graded'] else ''}."
+            " Lesson links are relative to the course folder.</p>"]
     for number, ex in report["exercises"].items():
         body.append(f"<h2>Exercise {e(number)} · {e(ex['title'])}</h2>"
                     f"<p>{ex['submissions']} submission(s); mean {ex['mean']:.1f} of "
