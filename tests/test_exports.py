@@ -243,3 +243,17 @@ def test_a_batch_with_a_roster_writes_every_export(tmp_path):
     assert [r[5] for r in canvas[2:]] == ["8", "8", ""]  # carol handed nothing in
     nbgrader = list(csv.DictReader(open(out / "nbgrader_grades.csv", encoding="utf-8")))
     assert {r["assignment"] for r in nbgrader} == {"ps1"}
+
+
+def test_bad_roster_and_unknown_exercise_get_a_clear_error(tmp_path):
+    (tmp_path / "roster.csv").write_text("name,email\nA,a@x\n", encoding="utf-8")
+    (tmp_path / "subs").mkdir()
+    for command, message in [
+            (["grade", str(tmp_path / "subs"), "--roster", str(tmp_path / "roster.csv")],
+             "no student id column"),
+            (["gradescope-bundle", "99", "--out", str(tmp_path / "b")], "no exercise '99'")]:
+        done = subprocess.run([sys.executable, "-m", "backproplib.course.cli", *command],
+                              capture_output=True, text=True, timeout=120, cwd=tmp_path)
+        assert done.returncode == 2 and message in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr
+    assert not (tmp_path / "b").exists()
