@@ -69,8 +69,10 @@ def _candidates(task, case):
         out.append((v1 / 2, f"is {n1}/2 = {v1 / 2:g} times too large: a missing factor 2/{n1}"))
         out.append((2 / v1, f"is 2/{n1} = {2 / v1:.4g} times the expected value: an extra "
                             f"division by {n1} and a factor 2 too many"))
-    out += [(math.sqrt(2), "is √2 times too large: a square root in the wrong place"),
-            (1 / math.sqrt(2), "is 1/√2 times the expected value: a square root in the wrong place")]
+    out += [(math.sqrt(2), "is √2 times too large: a factor 2 too many under a square root (or "
+                           "one outside it)"),
+            (1 / math.sqrt(2), "is 1/√2 times the expected value: a factor 2 missing under a "
+                               "square root")]
     return out
 
 
