@@ -13,7 +13,7 @@ INITIALISATIONS = ("zeros", "normal", "xavier", "he")
 
 
 def init_weights(n_in, n_out, scheme="he", rng=None, scale=0.01, dtype=np.float64):
-    """Return initial weights W of shape (n_in, n_out) (Lesson 05, eq. 5.4).
+    """Return initial weights W of shape (n_in, n_out) (Lesson 05, eq. 5.5).
 
     scheme:
         "zeros"  – all zero: every unit computes the same thing and learns the same thing.

@@ -1,6 +1,6 @@
 """Gradient checking: compare backprop's gradients with slopes measured by central differences.
 
-The numerical derivative of f at x along entry i (Lesson 04, eq. 4.1):
+The numerical derivative of f at x along entry i, by central differences (Lesson 04, eq. 4.2):
 
     ∂f/∂xᵢ ≈ (f(x + h eᵢ) − f(x − h eᵢ)) / (2h)
 
@@ -37,7 +37,7 @@ def numerical_gradient(f, x, h=1e-5):
 
 
 def relative_error(a, b):
-    """Relative error of two gradient tensors: ‖a − b‖ / (‖a‖ + ‖b‖)   (Lesson 04, eq. 4.2).
+    """Relative error of two gradient tensors: ‖a − b‖ / (‖a‖ + ‖b‖)   (Lesson 04, eq. 4.5).
 
     Scale-free: 1e−7 means "agree to about 7 digits", whatever the size of the gradients; 0 when
     both are zero. Measured over the whole tensor, so an entry that is nearly zero (where round-off
@@ -87,6 +87,52 @@ class GradCheckReport:
     def __getitem__(self, name):
         return next(r for r in self.rows if r.name == name)
 
+    def backward_order(self):
+        """The rows in the order the backward pass computes them: last layer first, "input" last.
+
+        Rows arrive in forward order ("dense1.W", "dense1.b", "dense2.W", ...); within a layer the
+        order is kept.
+        """
+        layers = list(dict.fromkeys(r.name.split(".")[0] for r in self.rows if r.name != "input"))
+        ordered = [r for layer in reversed(layers) for r in self.rows
+                   if r.name.split(".")[0] == layer and r.name != "input"]
+        return ordered + [r for r in self.rows if r.name == "input"]
+
+    @property
+    def first_wrong(self):
+        """The first failing row in backward order (where the error entered), or None.
+
+        The gradient flows from the loss backwards; a bug in one layer's backward pass spoils
+        that layer's gradients and every gradient computed after it. The first wrong tensor in
+        backward order is therefore next to the bug: in its own layer, or in a parameter-free
+        layer (an activation) between it and the last tensor that passed.
+        """
+        return next((r for r in self.backward_order() if not r.passed), None)
+
+    def diagnosis(self):
+        """One sentence: where to look for the bug (empty when everything passed)."""
+        first = self.first_wrong
+        if first is None:
+            return ""
+        if first.name == "input":
+            return ("only the gradient with respect to the input is wrong: every parameter "
+                    "gradient passed, so look at how the first layer computes dX (eq. 3.10).")
+        order = self.backward_order()
+        passed_before = [r.name for r in order[:order.index(first)] if r.passed]
+        where = first.name.split(".")[0]
+        if not passed_before:
+            return (f"first wrong gradient in backward order: {first.name}. Nothing before it "
+                    f"passed: look at the loss's backward pass and at the backward pass of "
+                    f"{where} and every layer after it.")
+        after = passed_before[-1].split(".")[0]
+        if after == where:
+            return (f"first wrong gradient in backward order: {first.name}. The other gradients "
+                    f"of {where} are right, so look at the line of {where}'s backward pass that "
+                    f"computes this tensor alone.")
+        return (f"first wrong gradient in backward order: {first.name}. The gradients of "
+                f"{after} (computed just before) are right, so the bug is in the backward pass of "
+                f"{where} or of a layer between {where} and {after} (such as an activation).")
+
     def __str__(self):
         width = 78
         lines = [f"{'parameter':<12}{'shape':<9}{'rel. error':>11}  {'result':<8}"
@@ -101,6 +147,8 @@ class GradCheckReport:
         summary = ("all gradients match" if self.passed else
                    "some gradients do not match: look at the backward pass of the layers marked WRONG?")
         lines.append(f"tolerance {self.tolerance:.0e}: {summary}")
+        if not self.passed:
+            lines.append(self.diagnosis())
         lines.extend(f"note: {w}" for w in self.warnings)
         return "\n".join(lines)
 

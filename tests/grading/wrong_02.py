@@ -61,6 +61,12 @@ def cross_entropy(Z, y):
 """, "a small epsilon only hides it"),
     ("02.cross_entropy", """
 def cross_entropy(Z, y):
+    E = np.exp(Z)
+    P = E / E.sum(axis=1, keepdims=True)
+    return -np.mean(np.log(P[np.arange(len(y)), y]))
+""", "e^1000 is inf"),
+    ("02.cross_entropy", """
+def cross_entropy(Z, y):
     S = Z - Z.max(axis=1, keepdims=True)
     log_P = S - np.log(np.exp(S).sum(axis=1, keepdims=True))
     return -np.sum(log_P[np.arange(len(y)), y])

@@ -25,6 +25,34 @@ def norms(divisor="Y.size", dz="dA * As[l + 1] * (1 - As[l + 1])",
           norm="np.linalg.norm(As[l].T @ dZ)"):
     return NORMS.replace("DIVISOR", divisor).replace("DZ", dz).replace("NORM", norm)
 
+SPEEDS = '''
+def layer_learning_speeds(X, Y, Ws, bs, lr, steps):
+    s = lambda z: 1 / (1 + np.exp(-z))
+    Ws, bs = Ws.copy(), bs.copy()
+    out = np.zeros((steps, len(Ws)))
+    for t in range(steps):
+        As = [X]
+        for W, b in zip(Ws, bs):
+            As.append(s(As[-1] @ W + b))
+        dA = 2 * (As[-1] - Y) / Y.size
+        dWs, dbs = np.zeros_like(Ws), np.zeros_like(bs)
+        for l in reversed(range(len(Ws))):
+            dZ = dA * As[l + 1] * (1 - As[l + 1])
+            dWs[l], dbs[l] = As[l].T @ dZ, dZ.sum(axis=0)
+            dA = dZ @ Ws[l].T
+        BEFORE
+        for l in range(len(Ws)):
+            out[t, l] = RATIO
+        AFTER
+    return out
+'''
+
+
+def speeds(ratio="lr * np.linalg.norm(dWs[l]) / np.linalg.norm(Ws[l])", before="",
+           after="Ws -= lr * dWs; bs -= lr * dbs"):
+    return SPEEDS.replace("RATIO", ratio).replace("BEFORE", before or "pass").replace(
+        "AFTER", after or "pass")
+
 
 WRONG = [
     ("05.chain_gradient", '''
@@ -72,4 +100,14 @@ def init_std(n_in, n_out):
 def init_std(n_in, n_out):
     return 1 / np.sqrt(n_in)
 ''', "halves the signal's variance"),
+    ("05.init_std", '''
+def init_std(n_in, n_out):
+    return np.sqrt(2 / n_out)
+''', "going backward"),
+    ("05.layer_learning_speeds", speeds(after=""), "at the starting weights"),
+    ("05.layer_learning_speeds", speeds(before="Ws -= lr * dWs; bs -= lr * dbs", after=""),
+     "before* the update"),
+    ("05.layer_learning_speeds", speeds(after="Ws -= lr * dWs"), "biases must be trained"),
+    ("05.layer_learning_speeds", speeds(ratio="np.linalg.norm(dWs[l]) / np.linalg.norm(Ws[l])"),
+     "learning rate is missing"),
 ]

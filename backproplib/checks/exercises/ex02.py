@@ -126,8 +126,10 @@ SOFTMAX = Task(
 # -- 4. and 5. softmax cross-entropy and its gradient ---------------------------------------------
 
 STABLE_LOG = (
-    "for large logits the probability of the correct class underflows to 0 and log(0) = −inf "
-    "(a small epsilon only hides it: the loss comes out wrong). Compute log softmax directly: "
+    "for logits like ±1000 two things can go wrong: a softmax that does not subtract each row's "
+    "maximum overflows (e^1000 is inf, and inf/inf is nan); and even a stable softmax gives the "
+    "correct class a probability that underflows to 0, where log(0) = −inf (a small epsilon only "
+    "hides it: the loss comes out wrong). Compute log softmax directly: "
     "log pₖ = zₖ − max(z) − log Σⱼ e^(zⱼ − max(z))")
 
 

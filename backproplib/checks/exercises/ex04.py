@@ -3,10 +3,10 @@
 The functions the learner writes (Lesson 04), for the test loss of a tanh layer
 L = Σ tanh(X W + b) ⊙ R with X (N, D), W (D, M), b (M,), R (N, M):
     layer_numerical_gradients(X, W, b, R, h)
-                            -> dX, dW, db by central differences (eq. 4.1), nudging one entry at a
+                            -> dX, dW, db by central differences (eq. 4.2), nudging one entry at a
                                time and restoring it (X, W, b are unchanged afterwards)
     relative_error(a, b)    two arrays of one shape -> ‖a − b‖ / (‖a‖ + ‖b‖), 0 when both are zero
-                            (eq. 4.2)
+                            (eq. 4.5)
     find_wrong_gradients(X, W, b, R, dX, dW, db)
                             gradients from some backward pass -> (dX_ok, dW_ok, db_ok), True where
                             the gradient agrees with the numerical one (relative error < 1e-6)
@@ -77,9 +77,9 @@ LAYER_NUMERICAL_GRADIENTS = Task(
     mistakes=(
         Mistake("that is the one-sided difference (L(x + h) − L(x)) / h, whose error shrinks "
                 "only like h; use the central difference (L(x + h eᵢ) − L(x − h eᵢ)) / 2h "
-                "(eq. 4.1)",
+                "(eq. 4.2)",
                 lambda *a: layer_numerical_gradients_reference(*a, one_sided=True)),
-        Mistake("the two points x + h and x − h are 2h apart: divide by 2h, not h (eq. 4.1)",
+        Mistake("the two points x + h and x − h are 2h apart: divide by 2h, not h (eq. 4.2)",
                 lambda *a: layer_numerical_gradients_reference(*a, denominator=1.0)),
         Mistake("you forgot to restore each entry after nudging it, so every later slope is "
                 "measured at a shifted point: keep the old value and put it back (x[i] = old)",
@@ -98,7 +98,7 @@ LAYER_NUMERICAL_GRADIENTS = Task(
 
 # -- 2. the relative error -----------------------------------------------------------------------
 
-ONE_NORM = ("eq. 4.2 divides by the sum of both norms, ‖a‖ + ‖b‖, not by one of them: then "
+ONE_NORM = ("eq. 4.5 divides by the sum of both norms, ‖a‖ + ‖b‖, not by one of them: then "
             "neither gradient is treated as the right one")
 BOTH_ZERO = ("when both gradients are zero they agree perfectly: return 0.0 there instead of "
              "dividing 0 by 0 (which gives nan)")
@@ -125,14 +125,14 @@ RELATIVE_ERROR = Task(
     id="04.relative_error", function="relative_error", title="the relative error", points=2,
     args=("a", "b"), cases=_relative_error_cases, reference=_relative_error, atol=1e-12,
     mistakes=(
-        Mistake("eq. 4.2 divides by ‖a‖ + ‖b‖, both norms, so that neither gradient is "
+        Mistake("eq. 4.5 divides by ‖a‖ + ‖b‖, both norms, so that neither gradient is "
                 "treated as the right one; you divided by ‖a‖ only",
                 lambda a, b: _ratio(_norm(a - b), _norm(a))),
         Mistake(ONE_NORM, lambda a, b: _ratio(_norm(a - b), _norm(b))),
         Mistake(ONE_NORM, lambda a, b: _ratio(_norm(a - b), max(_norm(a), _norm(b)))),
         Mistake("you returned ‖a − b‖ alone: divide by ‖a‖ + ‖b‖ so that the error does not "
-                "depend on the size of the gradients (eq. 4.2)", lambda a, b: _norm(a - b)),
-        Mistake("the relative error of eq. 4.2 uses the norms of the whole arrays, not the "
+                "depend on the size of the gradients (eq. 4.5)", lambda a, b: _norm(a - b)),
+        Mistake("the relative error of eq. 4.5 uses the norms of the whole arrays, not the "
                 "mean of entry-by-entry ratios |aᵢ − bᵢ| / (|aᵢ| + |bᵢ|)",
                 lambda a, b: float(np.mean([_ratio(x, y) for x, y in
                                             zip(np.abs(a - b).ravel(), (np.abs(a) + np.abs(b)).ravel())]))),

@@ -1,16 +1,20 @@
-"""Exercise 05 · Vanishing gradients: a chain of sigmoids, per-layer gradient norms, initialisation.
+"""Exercise 05 · Vanishing gradients: a chain of sigmoids, per-layer gradients, during training, init.
 
 The functions the learner writes (Lesson 05):
-    chain_gradient(a0, w, b)          a chain of L sigmoid units a_l = σ(w_l a_{l−1} + b_l);
-                                      a0 a number, w (L,), b (L,) -> (a_L, ∂a_L/∂a0) with
-                                      ∂a_L/∂a0 = Π_l w_l σ'(z_l)
+    chain_gradient(a0, w, b)          a chain of Λ sigmoid units a_l = σ(w_l a_{l−1} + b_l);
+                                      a0 a number, w (Λ,), b (Λ,) -> (a_Λ, ∂a_Λ/∂a0) with
+                                      ∂a_Λ/∂a0 = Π_l w_l σ'(z_l)   (eqs. 5.1, 5.2)
     layer_gradient_norms(X, Y, Ws, bs)
-                                      a deep sigmoid network of L layers of width H, every layer
-                                      A_l = σ(A_{l−1} W_l + b_l), MSE loss (eq. 2.1); X, Y (N, H),
-                                      Ws (L, H, H), bs (L, H) -> (L,) with ‖dW_l‖, first layer first
+                                      a deep sigmoid network of Λ layers of width H, every layer
+                                      A⁽ˡ⁾ = σ(A⁽ˡ⁻¹⁾ W⁽ˡ⁾ + b⁽ˡ⁾), MSE loss (eq. 2.1); X, Y (N, H),
+                                      Ws (Λ, H, H), bs (Λ, H) -> (Λ,) with ‖dW⁽ˡ⁾‖, first layer first
+    layer_learning_speeds(X, Y, Ws, bs, lr, steps)
+                                      the same network trained by full-batch gradient descent for
+                                      ``steps`` steps -> (steps, Λ): per step and layer the
+                                      update-to-weight ratio lr ‖dW⁽ˡ⁾‖ / ‖W⁽ˡ⁾‖ (Lesson 05, 5.2)
     init_std(n_in, n_out)             the standard deviation of the weights of a ReLU layer that
-                                      keeps the gradient's size from layer to layer: He's
-                                      √(2 / n_in) (eq. 5.4)
+                                      keeps the size of the forward signal from layer to layer:
+                                      He's √(2 / n_in) (eq. 5.5)
 """
 
 import numpy as np
@@ -143,10 +147,79 @@ LAYER_GRADIENT_NORMS = Task(
 )
 
 
-# -- 3. an initialisation that keeps the gradient alive ------------------------------------------
+# -- 3. the learning speed of every layer during training ---------------------------------------
+
+def _gradients(X, Y, Ws, bs):
+    """dW, db of every layer of the deep sigmoid network with MSE loss (eqs. 2.2, 3.6, 3.8–3.10)."""
+    As = [X]
+    for W, b in zip(Ws, bs):
+        As.append(_sigmoid(As[-1] @ W + b))
+    dA = 2.0 * (As[-1] - Y) / Y.size
+    dWs, dbs = np.zeros_like(Ws), np.zeros_like(bs)
+    for l in reversed(range(len(Ws))):
+        dZ = dA * As[l + 1] * (1.0 - As[l + 1])
+        dWs[l], dbs[l] = As[l].T @ dZ, dZ.sum(axis=0)
+        dA = dZ @ Ws[l].T
+    return dWs, dbs
+
+
+def layer_learning_speeds_reference(X, Y, Ws, bs, lr, steps, after_update=False,
+                                    update_biases=True, with_lr=True, frozen=False):
+    """(steps, Λ): lr ‖dW⁽ˡ⁾‖ / ‖W⁽ˡ⁾‖ at every step of full-batch gradient descent (the options
+    switch on typical mistakes)."""
+    Ws, bs = np.array(Ws, dtype=float), np.array(bs, dtype=float)
+    speeds = np.zeros((int(steps), len(Ws)))
+    for t in range(int(steps)):
+        dWs, dbs = _gradients(X, Y, Ws, bs)
+        new_Ws = Ws if frozen else Ws - lr * dWs
+        for l in range(len(Ws)):
+            W = new_Ws[l] if after_update else Ws[l]
+            speeds[t, l] = (lr if with_lr else 1.0) * np.linalg.norm(dWs[l]) / np.linalg.norm(W)
+        if not frozen:
+            Ws = new_Ws
+            bs = bs - lr * dbs if update_biases else bs
+    return speeds
+
+
+def _speed_cases(rng):
+    def case(N, H, L, steps, label):
+        return Case((_normal(rng, N, H), rng.random((N, H)), _normal(rng, L, H, H, scale=0.8),
+                     _normal(rng, L, H, scale=0.1), 2.0, steps), label)
+    return [case(8, 5, 5, 6, "5 layers of width 5, 6 steps"),
+            case(6, 4, 3, 4, "3 layers of width 4, 4 steps")]
+
+
+LAYER_LEARNING_SPEEDS = Task(
+    id="05.layer_learning_speeds", function="layer_learning_speeds",
+    title="the learning speed of every layer during training", points=3,
+    args=("X", "Y", "Ws", "bs", "lr", "steps"), cases=_speed_cases,
+    reference=layer_learning_speeds_reference, sizes=lambda *a: {}, atol=1e-12,
+    mistakes=(
+        Mistake("you measured every step at the starting weights: update Ws and bs after each "
+                "step (W⁽ˡ⁾ ← W⁽ˡ⁾ − lr dW⁽ˡ⁾), so that each row is measured where training is",
+                lambda *a: layer_learning_speeds_reference(*a, frozen=True)),
+        Mistake("divide by the norm of the weights *before* the update: the ratio says how much "
+                "this step changes the weights it starts from",
+                lambda *a: layer_learning_speeds_reference(*a, after_update=True)),
+        Mistake("the biases must be trained too (b⁽ˡ⁾ ← b⁽ˡ⁾ − lr db⁽ˡ⁾): without that the later "
+                "steps see a different network",
+                lambda *a: layer_learning_speeds_reference(*a, update_biases=False)),
+        Mistake("the update is lr · dW⁽ˡ⁾, so the ratio is lr ‖dW⁽ˡ⁾‖ / ‖W⁽ˡ⁾‖: the learning rate "
+                "is missing", lambda *a: layer_learning_speeds_reference(*a, with_lr=False)),
+        Mistake("your columns are in reverse order: column 0 belongs to the first layer (next "
+                "to the input)", lambda *a: layer_learning_speeds_reference(*a)[:, ::-1]),
+    ),
+    forbidden=("Dense", "Network", "mlp", "Sigmoid", "sigmoid_derivative", "MSE",
+               "mse_gradient", "ACTIVATIONS", "activations.activation_layer", "train",
+               "train_step", "SGD", "depth_study"),
+    uses=("05.layer_gradient_norms",),
+)
+
+
+# -- 4. an initialisation that keeps the gradient alive ------------------------------------------
 
 def init_std_reference(n_in, n_out):
-    """He's standard deviation for a ReLU layer of n_in inputs (eq. 5.4): √(2 / n_in)."""
+    """He's standard deviation for a ReLU layer of n_in inputs (eq. 5.5): √(2 / n_in)."""
     return float(np.sqrt(2.0 / n_in))
 
 
@@ -163,25 +236,29 @@ INIT_STD = Task(
     points=3, args=("n_in", "n_out"), cases=_init_cases, reference=init_std_reference,
     rtol=0.1, atol=0.0, sizes=lambda n_in, n_out: {},
     mistakes=(
-        Mistake("0.01 is far too small for a deep network: every layer shrinks the gradient "
-                "by about 0.01·√(n_in / 2), so after 10 layers almost nothing reaches the first",
+        Mistake("0.01 is far too small for a deep network: every layer shrinks the forward "
+                "signal by about 0.01·√(n_in / 2) (and the gradient going back by "
+                "0.01·√(n_out / 2)), so after 10 layers almost nothing is left",
                 lambda n_in, n_out: 0.01),
         Mistake("a standard deviation of 1 is far too large: every ReLU layer multiplies the "
-                "size of the signal (and of the gradient) by about √(n_in / 2)",
+                "size of the forward signal by about √(n_in / 2) (and of the gradient going back "
+                "by √(n_out / 2))",
                 lambda n_in, n_out: 1.0),
         Mistake("you returned the variance 2 / n_in; the weights are drawn with the standard "
                 "deviation, its square root", lambda n_in, n_out: 2.0 / n_in),
         Mistake("ReLU sets about half of its inputs to zero, which halves the signal's variance "
                 "in every layer; He's √(2 / n_in) makes up for it, 1/√n_in does not",
                 lambda n_in, n_out: float(np.sqrt(1.0 / n_in))),
-        Mistake("Xavier's √(2 / (n_in + n_out)) is meant for tanh; for ReLU use He's "
-                "√(2 / n_in) (eq. 5.4)", lambda n_in, n_out: float(np.sqrt(2.0 / (n_in + n_out)))),
-        Mistake("the backward pass multiplies by Wᵀ, but the forward signal and eq. 5.4 count "
-                "the layer's inputs: √(2 / n_in), not √(2 / n_out)",
+        Mistake("Xavier's √(2 / (n_in + n_out)) is the compromise meant for tanh; for ReLU and "
+                "the forward signal use He's √(2 / n_in) (eq. 5.5)",
+                lambda n_in, n_out: float(np.sqrt(2.0 / (n_in + n_out)))),
+        Mistake("√(2 / n_out) keeps the size of the gradient going backward (eq. 5.4: it counts "
+                "the layer's outputs); this task asks for the forward signal, which counts the "
+                "layer's inputs: √(2 / n_in) (eqs. 5.3, 5.5)",
                 lambda n_in, n_out: float(np.sqrt(2.0 / n_out))),
     ),
     forbidden=("init_weights", "Dense", "mlp"),
     partial={"a square layer": 1},
 )
 
-TASKS = (CHAIN_GRADIENT, LAYER_GRADIENT_NORMS, INIT_STD)
+TASKS = (CHAIN_GRADIENT, LAYER_GRADIENT_NORMS, LAYER_LEARNING_SPEEDS, INIT_STD)
