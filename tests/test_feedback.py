@@ -236,3 +236,10 @@ def test_the_grader_gives_the_same_reasons_and_note_as_the_notebook_check(tmp_pa
         local = evaluate("01.sigmoid", namespace["sigmoid"], cells=cells)
     assert tasks["01.sigmoid"]["reason"] == local.reason
     assert "judged with a correct one" in (tmp_path / "out" / "gradebook.csv").read_text()
+
+
+def test_an_empty_result_travels_from_the_kernel_with_its_shape():
+    from backproplib.course.grading.transport import decode, encode
+    for shape in [(0, 4), (3, 0), (0,)]:
+        back = decode(json.loads(json.dumps(encode(np.zeros(shape)))))
+        assert back.shape == shape

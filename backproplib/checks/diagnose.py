@@ -307,26 +307,36 @@ def _list(indices, limit=6):
 
 # -- across the tests -----------------------------------------------------------------------------
 
-def across_tests(task, cases, failures):
-    """'right when `lr` = 0.1, wrong when `lr` = 0.5' when the answer behaves as if a number
-    argument were fixed at its value in the passing tests, or 'right when `v` is all zeros'
-    when one array argument is zero (and others are not) exactly in the passing tests; else ''.
+def fixed_argument(task, cases, failures):
+    """'right when `lr` = 0.1, wrong when `lr` = 0.5: it behaves as if `lr` were always 0.1'
+    when the answer gives, on a failing test, the right result for the number argument's
+    value in the passing tests (checked with the reference); else ''.
 
     failures: [(case, outcome, verdict)] of the failing tests."""
     failed_labels = {c.label for c, _, _ in failures}
     passed = [c for c in cases if c.label not in failed_labels]
-    failed = [c for c in cases if c.label in failed_labels]
-    if not passed or not failed:
-        return ""
     for i, name in enumerate(task.args):
         values = [c.args[i] if i < len(c.args) else None for c in passed]
-        if all(isinstance(v, float) for v in values) and len(set(values)) == 1:
-            if _as_if_fixed(task, failures[0], i, values[0]):
-                return (f"your function is right when `{name}` = {values[0]:g} but wrong when "
-                        f"`{name}` = {failures[0][0].args[i]:g}: it behaves as if `{name}` were "
-                        f"always {values[0]:g} — use the argument, not a fixed number")
-        if all(_zero(v) and _others_nonzero(c, i) for v, c in zip(values, passed)) and \
-                all(isinstance(c.args[i], np.ndarray) and np.any(c.args[i]) for c in failed):
+        if values and all(isinstance(v, float) for v in values) and len(set(values)) == 1 \
+                and _as_if_fixed(task, failures[0], i, values[0]):
+            return (f"your function is right when `{name}` = {values[0]:g} but wrong when "
+                    f"`{name}` = {failures[0][0].args[i]:g}: it behaves as if `{name}` were "
+                    f"always {values[0]:g} — use the argument, not a fixed number")
+    return ""
+
+
+def zero_argument(task, cases, failures):
+    """'right when `v` is all zeros but wrong when `v` ≠ 0' when at least two tests pass, all
+    with that array argument zero (and another one not), and it is nonzero in every failing
+    test; else ''."""
+    failed_labels = {c.label for c, _, _ in failures}
+    passed = [c for c in cases if c.label not in failed_labels]
+    failed = [c for c in cases if c.label in failed_labels]
+    if len(passed) < 2:
+        return ""
+    for i, name in enumerate(task.args):
+        if all(i < len(c.args) and _zero(c.args[i]) and _others_nonzero(c, i) for c in passed) \
+                and all(isinstance(c.args[i], np.ndarray) and np.any(c.args[i]) for c in failed):
             return (f"your function is right when `{name}` is all zeros but wrong when "
                     f"`{name}` ≠ 0: check how your formula uses `{name}`")
     return ""

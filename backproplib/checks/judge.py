@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .diagnose import across_tests, diagnose_shape, diagnose_values, explain_error
+from .diagnose import diagnose_shape, diagnose_values, explain_error, fixed_argument, zero_argument
 from .feedback import describe_test, format_value, shape_text
 from .runner import STRICT, clean_message
 
@@ -104,13 +104,15 @@ def judge(task, number, cases, outcomes, earlier=None, substituted=(), called=No
     lines = [describe_test(task, case), *lines]
     mistake = matching_mistake(task, cases, outcomes)
     in_place = any(c.startswith(RIGHT_BUT) for _, _, (_, c, _) in failures)
-    separating = across_tests(task, cases, failures) if kind == "wrong" and not in_place else ""
+    fixed = fixed_argument(task, cases, failures) if kind == "wrong" and not in_place else ""
     if mistake is not None:
         cause = mistake.cause
     elif kind == "wrong" and case.hint and all(c.strict for c, _, _ in failures):
         cause = case.hint  # right on every ordinary test, wrong only at extreme values
-    elif separating:
-        cause = separating
+    elif fixed:
+        cause = fixed
+    elif cause.startswith(VALUES_WRONG) and zero_argument(task, cases, failures):
+        cause = zero_argument(task, cases, failures)
     elif cause.startswith(VALUES_WRONG):
         cause, lines = _undiagnosed(task, cases, failures, cause, lines)
     if note:
