@@ -111,9 +111,9 @@ def judge(task, number, cases, outcomes, earlier=None, substituted=(), called=No
         cause = case.hint  # right on every ordinary test, wrong only at extreme values
     elif fixed:
         cause = fixed
-    elif cause.startswith(VALUES_WRONG) and zero_argument(task, cases, failures):
+    elif _undiagnosed_cause(cause) and zero_argument(task, cases, failures):
         cause = zero_argument(task, cases, failures)
-    elif cause.startswith(VALUES_WRONG):
+    elif _undiagnosed_cause(cause):
         cause, lines = _undiagnosed(task, cases, failures, cause, lines)
     if note:
         lines.append(note)
@@ -156,6 +156,11 @@ def _undiagnosed(task, cases, failures, cause, lines):
                  *(f"  {n} = {format_value(a, indent=len(n) + 5)}"
                    for n, a in zip(names, small.args)), *small_lines]
     return cause, lines
+
+
+def _undiagnosed_cause(cause):
+    """Is ``cause`` the fallback 'the values are wrong (...)', maybe after an output's name?"""
+    return cause.split(": ", 1)[-1].startswith(VALUES_WRONG) or cause.startswith(VALUES_WRONG)
 
 
 def _size(args):
