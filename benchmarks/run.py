@@ -5,7 +5,8 @@ Sections (all by default; name some to run only those):
   --digits     digits network: test accuracy and training time over 5 seeds
   --explorers  each interactive explorer: time from a slider change to the redrawn output
   --notebooks  execution time of each lesson and solution notebook
-  --grading    grading 30 submissions, serially and with 2 jobs
+  --grading    grading 30 submissions, serially and with 2 jobs; a class of 200 with and
+               without the sandbox
   --import     time to ``import backproplib`` in a fresh process
   --feedback   unlisted wrong answers (tests/grading/unlisted_NN.py): share losing points, share
                whose feedback names the cause; solutions and untouched exercises

@@ -111,6 +111,14 @@ def test_open_with_a_wrong_dir_exits_2_with_a_message(tmp_path, capsys):
 
 # -- doctor -----------------------------------------------------------------------------------
 
+def test_doctor_says_whether_grading_is_isolated():
+    assert doctor.check_grading_isolation("linux", None).ok
+    missing = doctor.check_grading_isolation("linux", "bubblewrap (bwrap) is not installed")
+    assert not missing.ok and "apt-get install bubblewrap" in missing.fix
+    mac = doctor.check_grading_isolation("darwin", "bubblewrap runs on Linux only")
+    assert mac.ok and "--mine" in mac.message
+
+
 def test_real_doctor_passes_on_this_machine():
     done = run_command("doctor")
     assert done.returncode == 0, done.stdout + done.stderr

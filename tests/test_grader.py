@@ -1,16 +1,22 @@
 """The grader: ``backprop-course grade`` on good, wrong and hostile submissions.
 
 The expensive part runs once: every submission built by tests/grading/submissions.py (from the
-real solutions notebooks) is graded in ONE batch with --jobs 2, then each test reads the
-gradebook. The pieces around it (reading notebooks, the data format, the gradebook) are tested
-without kernels.
+real solutions notebooks) and every attack of tests/grading/hostile.py is graded in ONE batch
+with --jobs 2, in the sandbox, then each test reads the gradebook. For every attack: its score
+is what it earned (the forged part zero), the other submissions of the batch get exactly their
+points, no process survives, no file outside the grader's output changes and every submission
+is byte-for-byte unchanged. The pieces around it (reading notebooks, the data format, the
+gradebook, the record) are tested without kernels.
 """
 
 import csv
+import hashlib
 import json
+import os
 import runpy
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
@@ -26,39 +32,95 @@ from backproplib.course.grading.transport import DecodeError, Opaque, decode, en
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = runpy.run_path(str(ROOT / "tests" / "grading" / "submissions.py"))
-OPTIONS = ["--timeout", "5", "--memory", "512"]
+HOSTILE = runpy.run_path(str(ROOT / "tests" / "grading" / "hostile.py"))
+OPTIONS = ["--timeout", "5", "--memory", "512", "--budget", "40"]
+#: file names a grader must survive (bytes: one is not UTF-8) and how the gradebook shows them
+ODD_NAMES = {b"\xff\xfeodd.ipynb": "\\xff\\xfeodd.ipynb", b"new\nline.ipynb": "new\\x0aline.ipynb",
+             b"-dash.ipynb": "-dash.ipynb", b"\x1b[31mred.ipynb": "\\x1b[31mred.ipynb"}
+VICTIM = "classmate_victim.ipynb"
 
 
-def grade(*args, cwd=ROOT):
+def grade(*args, cwd=ROOT, env=None):
     return subprocess.run([sys.executable, "-m", "backproplib.course.cli", "grade", *args],
-                          capture_output=True, text=True, timeout=600, cwd=cwd)
+                          capture_output=True, text=True, timeout=600, cwd=cwd, env=env)
 
 
 def snapshot(folder):
-    return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*"))
+    return {p: (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(Path(folder).rglob("*"))
             if p.is_file()}
+
+
+def package_digest():
+    """SHA-256 of every file of the installed backproplib package (not its byte-code caches)."""
+    import backproplib
+    digest = hashlib.sha256()
+    for p in sorted(Path(backproplib.__file__).parent.rglob("*")):
+        if p.is_file() and "__pycache__" not in p.parts:
+            digest.update(str(p).encode() + b"\0" + p.read_bytes())
+    return digest.hexdigest()
+
+
+def survivors():
+    """Processes started by the attacks, or running as a sandbox's user, that are still alive."""
+    import psutil
+
+    from backproplib.course.grading.sandbox import FIRST_UID
+    found = []
+    for p in psutil.process_iter(["cmdline", "uids"]):
+        cmdline = " ".join(p.info["cmdline"] or [])
+        uids = p.info["uids"]
+        if HOSTILE["MARKER"] in cmdline or (uids and FIRST_UID <= uids.real < FIRST_UID + 10_000):
+            found.append((p.pid, cmdline[:100]))
+    return found
+
+
+def build_batch(root):
+    """Every test submission in root/submissions; {gradebook name: expectation}, and the paths."""
+    from backproplib.course.grading.sandbox import package_folder
+    folder, out = root / "submissions", root / "out"
+    cases = BUILD["build_all"](ROOT / "solutions", ROOT / "exercises", folder)
+    sol1 = BUILD["load"](ROOT / "solutions" / "01_forward_pass.ipynb")
+    ex1 = BUILD["load"](ROOT / "exercises" / "01_forward_pass.ipynb")
+    (root / "elsewhere").mkdir()
+    paths = {"victim": folder / VICTIM, "out": out, "sentinel": root / "elsewhere" / "sentinel.txt",
+             "package": package_folder()}
+    paths["sentinel"].write_text("untouched\n")
+    BUILD["save"](sol1, paths["victim"])
+    cases[VICTIM] = {"total": 8}
+    for name, (nb, expect) in HOSTILE["build_hostile"](sol1, ex1, paths).items():
+        BUILD["save"](nb, folder / name)
+        cases[name] = expect
+    data = (ROOT / "solutions" / "01_forward_pass.ipynb").read_bytes()
+    for raw, shown in ODD_NAMES.items():
+        with open(os.path.join(os.fsencode(folder), raw), "wb") as f:
+            f.write(data)
+        cases[shown] = {"total": 8}
+    return cases, paths
 
 
 @pytest.fixture(scope="module")
 def batch(tmp_path_factory):
-    """Grade every test submission once, with --jobs 2."""
+    """Grade every test submission once, with --jobs 2, in the sandbox."""
     root = tmp_path_factory.mktemp("grading")
-    folder = root / "submissions"
-    cases = BUILD["build_all"](ROOT / "solutions", ROOT / "exercises", folder)
-    before = snapshot(folder)
-    out = root / "out"
+    cases, paths = build_batch(root)
+    folder, out = root / "submissions", paths["out"]
+    before, package = snapshot(folder), package_digest()
+    start = time.monotonic()
     done = grade(str(folder), "--jobs", "2", "--out", str(out), *OPTIONS)
+    seconds = time.monotonic() - start
     assert done.returncode == 0, done.stdout + done.stderr
-    book = json.loads((out / "gradebook.json").read_text(encoding="utf-8"))
+    book_bytes = {name: (out / name).read_bytes() for name in ("gradebook.csv", "gradebook.json")}
+    book = json.loads(book_bytes["gradebook.json"].decode("utf-8"))
     rows = {row["submission"]: row for row in book["submissions"]}
     return {"cases": cases, "rows": rows, "book": book, "out": out, "folder": folder,
-            "before": before, "done": done}
+            "before": before, "done": done, "paths": paths, "package": package,
+            "book_bytes": book_bytes, "seconds": seconds, "done_at": time.monotonic()}
 
 
 def _names():
     import tempfile
     with tempfile.TemporaryDirectory() as tmp:
-        return sorted(BUILD["build_all"](ROOT / "solutions", ROOT / "exercises", tmp))
+        return sorted(build_batch(Path(tmp))[0])
 
 
 CASES = _names()
@@ -84,14 +146,14 @@ def test_each_submission_gets_the_expected_grade_and_messages(batch, name):
         else:
             assert task["points"] == points, task
         assert hint in task["reason"] or hint in task["note"], task
-    for piece in expect.get("problems", []):
-        assert any(piece in p for p in row["problems"]), row["problems"]
+    for piece in expect.get("problems", []):  # "a|b": either piece
+        assert any(any(alt in p for alt in piece.split("|")) for p in row["problems"]), row["problems"]
 
 
 def test_the_gradebook_has_one_row_per_submission_and_a_column_per_task(batch):
     with open(batch["out"] / "gradebook.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
-    assert [r["submission"] for r in rows] == sorted(batch["cases"])
+    assert [r["submission"].removeprefix("'") for r in rows] == sorted(batch["cases"])
     task_ids = [t["id"] for n in ("01", "02") for t in batch["book"]["exercises"][n]["tasks"]]
     assert list(rows[0])[2:2 + len(task_ids)] == task_ids
     assert list(rows[0])[-4:] == ["total", "max", "lost points", "notes"]
@@ -111,6 +173,24 @@ def test_batch_shows_progress_and_a_summary_and_modifies_nothing(batch):
     assert snapshot(batch["folder"]) == batch["before"]
     assert sorted(p.name for p in batch["out"].iterdir()) == [
         "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
+
+
+def test_no_attack_leaves_a_process_or_changes_a_file_outside_the_output(batch):
+    time.sleep(max(0.0, batch["done_at"] + 8 - time.monotonic()))  # the daemons' delay is 6 s
+    assert survivors() == []
+    assert snapshot(batch["folder"]) == batch["before"]  # every submission byte-for-byte
+    assert batch["paths"]["sentinel"].read_text() == "untouched\n"
+    assert package_digest() == batch["package"]
+    assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "gradebook.json"]
+    assert {n: (batch["out"] / n).read_bytes() for n in batch["book_bytes"]} == batch["book_bytes"]
+
+
+def test_names_and_messages_reach_terminal_and_csv_without_control_characters(batch):
+    csv_text = batch["book_bytes"]["gradebook.csv"].decode("utf-8")
+    for text in (csv_text, batch["done"].stdout, batch["done"].stderr.replace("\r", "")):
+        assert not any(ord(c) < 32 and c != "\n" or 0x7f <= ord(c) < 0xa0 for c in text)
+    assert "'-dash.ipynb," in csv_text  # a spreadsheet shows it as text, not a formula
+    assert csv_text.count("\n") == len(batch["cases"]) + 1
 
 
 def test_printed_output_and_redefined_checks_change_nothing(batch):

@@ -9,10 +9,23 @@ The grader installs a guard in the grading kernel *before* the submission runs, 
 imported at the top of the notebook (``from backproplib import sigmoid``) is the wrapped one.
 The notebook checks install one only while they call the learner's function; they also read the
 code (``codecheck``), which catches the usual ways of calling the library.
+
+The wrappers only catch calls through the names they replace. A reference to the original kept
+elsewhere (a registry such as ``ACTIVATIONS``, the wrapper's own closure, a reloaded module) is
+caught by a second net: inside ``watch``, a profile hook (``sys.setprofile``, also for new
+threads) notes every call of a forbidden function's code, however it was reached (the code is
+recognised by its file, name and line, so a reloaded copy counts too). It only looks at which
+code runs, so honest code is never affected (inspecting the stack, tracing, recursion).
+
+Like any plagiarism check, this one can be evaded by a determined student (copying the library's
+source into the notebook, switching the profile hook off from inside the call, executing the
+library's file under another name): it is a deterrent and a help to spot copied answers, not a
+proof. What decides a score is judged by the grader outside the submission.
 """
 
 import inspect
 import sys
+import threading
 from contextlib import contextmanager
 
 import backproplib
@@ -38,6 +51,7 @@ class LibraryGuard:
         self.active = frozenset()
         self.used = set()
         self._patches = []  # (owner, attribute, original value or _MISSING)
+        self._codes = {}  # {code key: [(name, class or None)]} of the originals, for the profile hook
 
     # -- install / remove ---------------------------------------------------------------------
 
@@ -53,6 +67,13 @@ class LibraryGuard:
                 self._wrap_function(target, name)
         return self
 
+    def _remember(self, function, name, cls=None):
+        """Note the code of a forbidden function (or of a method of forbidden class ``cls``:
+        it counts only when called on an instance of that class)."""
+        code = getattr(function, "__code__", None)
+        if code is not None:
+            self._codes.setdefault(_code_key(code), []).append((name, cls))
+
     def remove(self):
         for owner, attr, original in reversed(self._patches):
             if original is _MISSING:
@@ -62,6 +83,7 @@ class LibraryGuard:
         self._patches.clear()
 
     def _wrap_function(self, function, name):
+        self._remember(function, name)
         wrapper = self._wrapper(function, name)
         for module in _library_modules():
             for attr, value in list(vars(module).items()):
@@ -77,9 +99,10 @@ class LibraryGuard:
                 if attr in done or (attr.startswith("__") and attr != "__call__"):
                     continue
                 done.add(attr)
-                if isinstance(value, staticmethod):
+                if isinstance(value, staticmethod):  # shared code: only the wrapper watches
                     wrapped = staticmethod(self._wrapper(value.__func__, name))
                 elif inspect.isfunction(value):
+                    self._remember(value, name, cls)
                     wrapped = self._wrapper(value, name)
                 else:
                     continue
@@ -108,12 +131,46 @@ class LibraryGuard:
 
     @contextmanager
     def watch(self, forbidden):
-        """Inside: calls of the ``forbidden`` names are refused; yields the set of those called."""
+        """Inside: calls of the ``forbidden`` names are refused (through the wrappers) or noted
+        (through any other reference, by the profile hook); yields the set of those called."""
         self.active, self.used = frozenset(forbidden), set()
+        watched = {key: [(n, c) for n, c in entries if n in self.active]
+                   for key, entries in self._codes.items()}
+        watched = {key: entries for key, entries in watched.items() if entries}
+        used = self.used
+
+        def profile(frame, event, arg):
+            if event == "call":
+                for name, cls in watched.get(_code_key(frame.f_code), ()):
+                    if cls is None or _called_on(frame, cls):
+                        used.add(name)
+
+        previous = sys.getprofile()
+        if watched:
+            sys.setprofile(profile)
+            threading.setprofile(profile)
         try:
             yield self.used
         finally:
+            if watched:
+                sys.setprofile(previous)
+                threading.setprofile(None)
             self.active = frozenset()
+
+
+def _code_key(code):
+    return code.co_filename, code.co_name, code.co_firstlineno
+
+
+def _called_on(frame, cls):
+    """True when the method running in ``frame`` was called on an instance of ``cls`` (or of a
+    class of the same name and module: a reloaded copy), not on another subclass of its base."""
+    code = frame.f_code
+    if not code.co_argcount:
+        return False
+    owner = frame.f_locals.get(code.co_varnames[0])
+    kinds = owner.__mro__ if isinstance(owner, type) else type(owner).__mro__
+    return any(k.__name__ == cls.__name__ and k.__module__ == cls.__module__ for k in kinds)
 
 
 class _Missing:

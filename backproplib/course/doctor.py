@@ -128,6 +128,19 @@ def check_kernel(name, kernel_argv, import_report, expected_file):
     return Check(True, f"kernel '{name}' imports backproplib ({python})")
 
 
+def check_grading_isolation(platform, problem):
+    """platform: sys.platform; problem: None when ``grade`` can sandbox submissions here (see
+    ``grading.sandbox.isolation_problem``), else why not."""
+    if problem is None:
+        return Check(True, "grading is isolated: each submission runs in a bubblewrap sandbox")
+    if platform != "linux":
+        return Check(True, f"grading others' notebooks needs Linux (no sandbox on {platform}): "
+                           f"use a Linux container or Gradescope; your own: grade --mine")
+    return Check(False, f"grading is not isolated: {problem}",
+                 "sudo apt-get install bubblewrap (Fedora: sudo dnf install bubblewrap), "
+                 "needed only to grade other people's notebooks")
+
+
 def check_datasets(loaders):
     """loaders: dict name -> function returning (X, y) arrays with as many rows."""
     problems, sizes = [], []
@@ -255,6 +268,8 @@ def gather_checks(course_dir_arg=None):
     report = run_import(kernel_python(argv)) if argv else (False, "no kernel")
     checks.append(check_kernel(name, argv, report, backproplib.__file__))
     checks.append(check_datasets(dataset_loaders()))
+    from .grading.sandbox import isolation_problem
+    checks.append(check_grading_isolation(sys.platform, isolation_problem()))
     checks.append(check_widget_and_plot(make_slider, make_png_plot))
     return checks
 

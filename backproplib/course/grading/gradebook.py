@@ -3,16 +3,43 @@
 One row per submission (sorted by file name), one column per task, the total, the maximum, the
 reason for every lost point, and notes about running the notebook. No dates, paths or timings:
 grading the same folder twice writes the same bytes.
+
+Text that comes from a submission (its file name, its error messages) never carries control
+characters into a terminal or a spreadsheet: ``safe_text`` shows them escaped (``\x1b``), and a
+CSV cell that a spreadsheet would run as a formula (starting with =, +, -, @) gets a leading '.
 """
 
 import csv
 import io
 import json
+import unicodedata
 from pathlib import Path
 
 from ...checks import exercise_module
 from ...checks.feedback import FAIL, PASS, format_feedback, format_points
 from ..files import write_atomic
+
+GRADEBOOK_FILES = ("gradebook.csv", "gradebook.json")
+
+
+def safe_text(text, keep=""):
+    """``text`` with control and format characters (escapes, newlines, bidi overrides) shown
+    as \\xNN / \\uNNNN, and lone surrogates (from undecodable bytes) as \\udcNN; the
+    characters in ``keep`` (e.g. "\\n") stay."""
+    out = []
+    for ch in str(text):
+        if ch not in keep and unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp"):
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _cell(text):
+    """A CSV cell a spreadsheet shows as text, never runs as a formula."""
+    text = safe_text(text)
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
 
 
 def task_columns(results):
@@ -42,9 +69,10 @@ def gradebook_csv(results):
                      "lost points", "notes"])
     for r in results:
         points = {t.task_id: format_points(t.points) for t in r.tasks}
-        writer.writerow([r.name, r.exercise or "", *(points.get(t.id, "") for _, t in columns),
+        writer.writerow([_cell(r.name), r.exercise or "",
+                         *(points.get(t.id, "") for _, t in columns),
                          format_points(r.total), format_points(r.max_total) if r.tasks else "",
-                         lost_points(r), "; ".join([*r.problems, *task_notes(r)])])
+                         _cell(lost_points(r)), _cell("; ".join([*r.problems, *task_notes(r)]))])
     return out.getvalue()
 
 
@@ -68,7 +96,7 @@ def write_gradebook(results, out_dir):
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     results = sorted(results, key=lambda r: r.name)
-    paths = [out_dir / "gradebook.csv", out_dir / "gradebook.json"]
+    paths = [out_dir / name for name in GRADEBOOK_FILES]
     write_atomic(paths[0], gradebook_csv(results))
     write_atomic(paths[1], gradebook_json(results))
     return paths

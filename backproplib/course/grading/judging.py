@@ -8,7 +8,6 @@ anything, the code is read (``codecheck``) for calls of backproplib's own implem
 """
 
 import hashlib
-import json
 import os
 import tempfile
 import zlib
@@ -21,7 +20,8 @@ from ...checks import codecheck, exercise_module, exercise_numbers
 from ...checks.judge import judge, library_result, result
 from ...checks.probes import with_probes
 from ...checks.references import substitutes
-from ...checks.runner import Outcome
+from ...checks.runner import Outcome, modified_arguments
+from .gradebook import safe_text
 from .reading import SubmissionError, exercise_of, read_submission
 from .running import TaskPlan, run_submission
 from .transport import DecodeError, decode, encode
@@ -29,13 +29,15 @@ from .transport import DecodeError, decode, encode
 
 @dataclass
 class GradeOptions:
-    """timeout: seconds per cell; memory_mb: per notebook; exercise: force "NN"; seed: changes
-    the secret tests (the same seed gives the same gradebook)."""
+    """timeout: seconds per cell; budget: seconds per notebook; memory_mb: per notebook;
+    exercise: force "NN"; seed: changes the secret tests (the same seed gives the same
+    gradebook); sandboxed: run the kernel in a bubblewrap sandbox (see ``sandbox``)."""
     timeout: float = 60.0
+    budget: float = 600.0
     memory_mb: int = 1024
     exercise: str | None = None
     seed: int = 0
-    kernel_name: str = "python3"
+    sandboxed: bool = True
 
 
 @dataclass
@@ -59,8 +61,22 @@ class SubmissionResult:
 
 
 def grade_submission(path, options=None, name=None):
-    """Grade the notebook at ``path``; never raises for a bad submission (see ``error``)."""
-    options = options or GradeOptions()
+    """Grade the notebook at ``path``; never raises for a bad submission (see ``error``).
+    Every text in the result is safe to print (no control characters: ``safe_text``)."""
+    return _safe(_grade(path, options or GradeOptions(), name))
+
+
+def _safe(out):
+    out.name, out.title = safe_text(out.name), safe_text(out.title)
+    out.problems = [safe_text(p) for p in out.problems]
+    out.error = None if out.error is None else safe_text(out.error)
+    for t in out.tasks:
+        t.reason = safe_text(t.reason)
+        t.details = tuple(safe_text(d, keep="\n") for d in t.details)
+    return out
+
+
+def _grade(path, options, name):
     out = SubmissionResult(name or Path(path).name)
     try:
         sub = read_submission(path)
@@ -79,12 +95,12 @@ def grade_submission(path, options=None, name=None):
     cases = {t.id: with_probes(t, t.cases(np.random.default_rng([base, zlib.crc32(t.id.encode())])))
              for t in tasks}
     with tempfile.TemporaryDirectory(prefix="backprop-grade-") as tmp:
-        workdir = os.path.join(tmp, "work")  # the kernel's folder; the test files live beside
-        os.mkdir(workdir)
-        plans = [_plan(t, cases[t.id], tmp, i) for i, t in enumerate(tasks) if not static[t.id]]
+        exchange = os.path.join(tmp, "exchange")  # the only folder the sandbox shares
+        os.mkdir(exchange)
+        plans = [_plan(t, cases[t.id], substitutes(t)) for t in tasks if not static[t.id]]
         guarded = sorted({name for t in tasks for name in t.forbidden})
-        execution = run_submission(code, plans, workdir, options.timeout, options.memory_mb,
-                                   guarded, options.kernel_name)
+        execution = run_submission(code, plans, exchange, options.timeout, options.memory_mb,
+                                   guarded, options.budget, options.sandboxed)
     records = execution.records
     out.problems = [p.replace(tmp, "<tmp>") for p in execution.problems]
     earlier = {}
@@ -120,8 +136,8 @@ def _judge_record(task, number, record, cases, code, cell_errors, earlier, calle
     try:
         if status != "ok" or len(record["outcomes"]) != len(cases):
             raise DecodeError("incomplete")
-        outcomes = [_outcome(o) for o in record["outcomes"]]
-    except (DecodeError, KeyError, TypeError, ValueError):
+        outcomes = [_outcome(o, c, task.args) for o, c in zip(record["outcomes"], cases)]
+    except (DecodeError, KeyError, TypeError, ValueError, RecursionError):
         return result(task, number, "not graded", reason=(
             f"the grader got no usable results from {fn} (did the notebook change Python "
             f"itself, e.g. json or numpy?)"))
@@ -130,15 +146,24 @@ def _judge_record(task, number, record, cases, code, cell_errors, earlier, calle
     return judge(task, number, cases, outcomes, earlier, substituted, called)
 
 
-def _outcome(data):
+def _outcome(data, case, arg_names):
+    """An Outcome from one case of a reply; whether an input was modified is decided here, by
+    comparing the arguments that came back with the ones the grader sent."""
     error = data["error"]
     if error is not None:
         if not (isinstance(error, list) and len(error) == 2 and all(isinstance(e, str) for e in error)):
             raise DecodeError("bad error")
         error = (error[0][:100], error[1][:300])
+    after = decode(data["args_after"])
+    sent = decode(encode(tuple(case.args)))
+    if not isinstance(after, tuple) or len(after) != len(sent):
+        raise DecodeError("arguments missing")
+    library = data["library"]
+    if not isinstance(library, list):
+        raise DecodeError("bad library list")
     return Outcome(value=decode(data["value"]), error=error,
-                   modified=tuple(str(m) for m in data["modified"]),
-                   library=tuple(str(m) for m in data["library"]))
+                   modified=modified_arguments(arg_names, sent, after),
+                   library=tuple(str(m)[:100] for m in library))
 
 
 def _missing(task, code, cell_errors):
@@ -153,13 +178,13 @@ def _missing(task, code, cell_errors):
     return f"function {fn} was not defined when the notebook finished running"
 
 
-def _plan(task, cases, tmp, index):
-    inputs = os.path.join(tmp, f"task{index}.in.json")
-    with open(inputs, "w", encoding="utf-8") as f:
-        json.dump([{"args": encode(tuple(c.args)), "label": c.label, "strict": c.strict}
-                   for c in cases], f)
-    return TaskPlan(task.id, task.function, tuple(task.forbidden), tuple(task.args), inputs,
-                    os.path.join(tmp, f"task{index}.out.json"), substitutes(task))
+def _plan(task, cases, substitutes=None):
+    """The collection of ``task``: its tests, and optionally ``substitutes`` {function name:
+    source} that replace the notebook's functions of those names during this collection only
+    (e.g. the reference of an earlier task this one calls; see ``inside_submission``)."""
+    return TaskPlan(task.id, task.function, tuple(task.forbidden), tuple(task.args),
+                    [{"args": encode(tuple(c.args)), "strict": c.strict} for c in cases],
+                    dict(substitutes or {}))
 
 
 def _secret_seed(data, seed):

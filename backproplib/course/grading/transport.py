@@ -10,6 +10,8 @@ import numpy as np
 
 #: arrays with more entries are not sent back (the grader only needs their shape)
 MAX_ELEMENTS = 1_000_000
+#: tuples and lists nested deeper are not sent (a result is at most a tuple of arrays)
+MAX_DEPTH = 20
 _DTYPES = {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64",
            "float16", "float32", "float64"}
 
@@ -28,8 +30,10 @@ class Opaque:
         return self.description
 
 
-def encode(value):
+def encode(value, depth=0):
     """A JSON-ready form of ``value`` (numbers, arrays, tuples/lists of them)."""
+    if depth > MAX_DEPTH:
+        return {"opaque": "a value nested too deeply to compare"}
     if value is None or isinstance(value, (bool, int, float)):
         return value
     if isinstance(value, np.generic):
@@ -41,14 +45,17 @@ def encode(value):
             return {"opaque": f"an array of shape {value.shape}, too large to compare"}
         return {"ndarray": value.tolist(), "dtype": value.dtype.name, "shape": list(value.shape)}
     if isinstance(value, (tuple, list)):
-        return {type(value).__name__: [encode(v) for v in value]}
+        tag = "tuple" if isinstance(value, tuple) else "list"
+        return {tag: [encode(v, depth + 1) for v in value]}
     if isinstance(value, str):
         return {"opaque": f"a str ({value[:40]!r})"}
     return {"opaque": f"a {type(value).__name__}"}
 
 
-def decode(data):
+def decode(data, depth=0):
     """The value ``encode`` described. Raises DecodeError on anything else."""
+    if depth > MAX_DEPTH + 1:  # encode stops one level earlier, with an Opaque
+        raise DecodeError("nested too deeply")
     if data is None or isinstance(data, (bool, int, float)):
         return data
     if not isinstance(data, dict):
@@ -68,7 +75,7 @@ def decode(data):
     if len(data) == 1:
         (tag, body), = data.items()
         if tag in ("tuple", "list") and isinstance(body, list):
-            items = [decode(v) for v in body]
+            items = [decode(v, depth + 1) for v in body]
             return tuple(items) if tag == "tuple" else items
         if tag == "opaque":
             return Opaque(body)
