@@ -47,8 +47,19 @@ def _todo(*args):
 
 
 def _right_03():
-    ex = exercise_module("03")
-    return {t.function: t.reference for t in ex.TASKS}
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    def two_layer_backward(X, Y, W1, b1, W2, b2):
+        A1 = sigmoid(X @ W1 + b1)
+        dY = 2 * (A1 @ W2 + b2 - Y) / Y.size
+        dZ1 = (dY @ W2.T) * A1 * (1 - A1)
+        return X.T @ dZ1, dZ1.sum(axis=0), A1.T @ dY, dY.sum(axis=0)
+
+    return {"dense_backward": lambda dZ, X, W: (dZ @ W.T, X.T @ dZ, dZ.sum(axis=0)),
+            "sigmoid_backward": lambda dA, Z: dA * sigmoid(Z) * (1 - sigmoid(Z)),
+            "relu_backward": lambda dA, Z: dA * (Z > 0),
+            "two_layer_backward": two_layer_backward}
 
 
 def _class():

@@ -181,7 +181,8 @@ def test_no_attack_leaves_a_process_or_changes_a_file_outside_the_output(batch):
     assert snapshot(batch["folder"]) == batch["before"]  # every submission byte-for-byte
     assert batch["paths"]["sentinel"].read_text() == "untouched\n"
     assert package_digest() == batch["package"]
-    assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "gradebook.json"]
+    assert sorted(p.name for p in batch["out"].iterdir()) == [
+        "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
     assert {n: (batch["out"] / n).read_bytes() for n in batch["book_bytes"]} == batch["book_bytes"]
 
 

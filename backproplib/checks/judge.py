@@ -178,7 +178,7 @@ def check_case(task, case, outcome):
             return "error", case.hint or OVERFLOW, lines
         explained = explain_error(task, case, ename, message)
         if explained:
-            return "error", explained, lines
+            return "error", f"{explained} ({ename})", lines
         if _is_shape_error(message):
             return "error", (f"the shapes do not fit together inside your function ({ename}: "
                              f"{message}): compare each step with the shapes given in the "
