@@ -8,6 +8,7 @@ Naming rule: ``dX`` always means ∂L/∂X, the gradient of the loss with respec
 
 from .activations import (
                           ACTIVATIONS,
+                          Activation,
                           Identity,
                           LeakyReLU,
                           ReLU,
@@ -41,11 +42,14 @@ from .dense import Dense, init_weights
 from .errors import (
                           BackpropError,
                           ConfigError,
+                          DataError,
                           InputTypeError,
                           LabelError,
+                          MathDomainError,
                           NonFiniteError,
                           ShapeError,
                           TrainingDivergedError,
+                          UsageError,
 )
 from .gradcheck import check_network_gradients, numerical_gradient, relative_error
 from .layer import Layer

@@ -11,7 +11,7 @@ exploding gradients of recurrent networks; it does nothing against vanishing one
 
 import numpy as np
 
-from .errors import check_positive
+from .errors import ConfigError, check_positive
 
 
 def global_grad_norm(grads):
@@ -26,10 +26,13 @@ def clip_grad_norm(grads, max_norm):
     max_norm: c > 0.   Returns ‖g‖ before clipping (a number), to log or plot.
     A non-finite norm (an overflowed gradient) is returned unchanged and nothing is scaled.
     """
-    max_norm = check_positive(max_norm, "max_norm")
+    max_norm = check_positive(max_norm, "max_norm (the largest norm the gradients may have)")
     if hasattr(grads, "gradients"):
         grads = [g for _, g in grads.gradients()]
-    grads = list(grads)
+    grads = list(grads) if np.iterable(grads) and not isinstance(grads, (str, bytes)) else [grads]
+    if not all(isinstance(g, np.ndarray) and g.dtype.kind == "f" for g in grads):
+        raise ConfigError(f"clip_grad_norm needs a Network or a list of float gradient arrays "
+                          f"(scaled in place), got {grads!r:.80}.")
     norm = global_grad_norm(grads)
     if np.isfinite(norm) and norm > max_norm:
         for g in grads:

@@ -6,7 +6,15 @@ where N is the batch size, D the number of inputs and M the number of units.
 
 import numpy as np
 
-from .errors import ConfigError, ShapeError, as_float_array
+from .errors import (
+    ConfigError,
+    as_float_array,
+    check_batch,
+    check_choice,
+    check_count,
+    check_number,
+    check_seed,
+)
 from .layer import Layer
 
 INITIALISATIONS = ("zeros", "normal", "xavier", "he")
@@ -20,16 +28,33 @@ def init_weights(n_in, n_out, scheme="he", rng=None, scale=0.01, dtype=np.float6
         "normal" – N(0, scale²), small random numbers (``scale`` defaults to 0.01).
         "xavier" – N(0, 2 / (n_in + n_out)), Glorot's choice for tanh and sigmoid.
         "he"     – N(0, 2 / n_in), He's choice for ReLU.
-    rng: a ``numpy.random.Generator`` or an int seed (the same seed gives the same weights).
+    rng: a ``numpy.random.Generator`` or a seed ≥ 0 (the same seed gives the same weights);
+    None draws fresh randomness. dtype: a floating type, float64 (default) or float32.
     """
-    if scheme not in INITIALISATIONS:
-        raise ConfigError(f"unknown initialisation {scheme!r}; choose one of {INITIALISATIONS}.")
-    rng = np.random.default_rng(rng)
+    n_in = check_count(n_in, "n_in (the number of inputs of the layer)")
+    n_out = check_count(n_out, "n_out (the number of units of the layer)")
+    check_choice(scheme, INITIALISATIONS, "initialisation")
+    scale = check_number(scale, "scale (the standard deviation of 'normal' weights)", low=0.0,
+                         low_open=True, hint=" 0.01 is usual.")
+    rng = np.random.default_rng() if rng is None else check_seed(rng, "rng")
+    dtype = check_float_dtype(dtype)
     std = {"zeros": 0.0, "normal": scale, "xavier": np.sqrt(2.0 / (n_in + n_out)),
            "he": np.sqrt(2.0 / n_in)}[scheme]
     if std == 0.0:
         return np.zeros((n_in, n_out), dtype=dtype)
     return (std * rng.standard_normal((n_in, n_out))).astype(dtype)
+
+
+def check_float_dtype(dtype):
+    """``dtype`` as a numpy floating dtype; integer weights would be truncated to zero."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        raise ConfigError(f"dtype must be a numpy floating type such as np.float64, got {dtype!r}.") from None
+    if dtype.kind != "f":
+        raise ConfigError(f"dtype must be a floating type (np.float64 or np.float32), got {dtype}: "
+                          f"weights of dtype {dtype} would be rounded (small weights to zero).")
+    return dtype
 
 
 class Dense(Layer):
@@ -40,11 +65,8 @@ class Dense(Layer):
 
     def __init__(self, n_in, n_out, init="he", rng=None, scale=0.01, dtype=np.float64):
         super().__init__()
-        for value, what in ((n_in, "n_in"), (n_out, "n_out")):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ConfigError(f"Dense: {what} must be a whole number ≥ 1, got {value!r}.")
-        self.params = {"W": init_weights(n_in, n_out, init, rng, scale, dtype),
-                       "b": np.zeros(n_out, dtype=dtype)}
+        W = init_weights(n_in, n_out, init, rng, scale, dtype)
+        self.params = {"W": W, "b": np.zeros(W.shape[1], dtype=W.dtype)}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
 
     @property
@@ -66,34 +88,19 @@ class Dense(Layer):
     def forward(self, X):
         """X: (N, D) inputs.  Returns: Z = X W + b, (N, M)   (Lesson 01, eq. 1.5). Keeps X."""
         X = as_float_array(X, f"input of {self.name}", self.W.dtype)
-        D, M = self.W.shape
-        if X.ndim == 1 and X.shape[0] == D:
-            raise ShapeError(
-                f"{self.name} expects a batch of shape (N, {D}) but got a single vector of shape "
-                f"{X.shape}; for one example use X.reshape(1, -1)."
-            )
-        if X.ndim != 2 or X.shape[1] != D:
-            raise ShapeError(
-                f"{self.name} expects input of shape (N, {D}) (N examples with {D} features each) "
-                f"but got shape {X.shape}. Check the previous layer's size or the data's columns."
-            )
-        self.X = X
-        Z = X @ self.W + self.b
+        self.X = check_batch(X, self.name, columns=self.W.shape[0])
+        Z = self.X @ self.W + self.b
         self._out_shape = Z.shape
         return Z
 
-    def backward(self, dZ, input_gradient=True):
+    def backward(self, dZ):
         """dZ: (N, M) = ∂L/∂Z.  Returns dX (N, D); adds dW (D, M) and db (M,) into self.grads.
 
         Lesson 03, eqs. 3.8–3.10:  dW = Xᵀ dZ,   db = Σₙ dZₙ (sum over the batch),   dX = dZ Wᵀ.
-        input_gradient=False skips dX and returns None: the first layer of a network being
-        trained needs only dW and db (nothing uses ∂L/∂data), and dX costs as much as dW.
         """
         dZ = self._check_dout(dZ)
         self.grads["W"] += self.X.T @ dZ
         self.grads["b"] += dZ.sum(axis=0)
-        if not input_gradient:
-            return None
         return dZ @ self.W.T
 
     def __repr__(self):

@@ -12,13 +12,12 @@ A layer is a function ``out = f(X)`` with (perhaps) parameters. Backpropagation 
 Naming rule used everywhere: ``dX`` always means ∂L/∂X, an array of the same shape as ``X``.
 """
 
-import numpy as np
 
-from .errors import ShapeError
+from .errors import ShapeError, UsageError, as_float_array
 
 
 class Layer:
-    """Base class: a layer with no parameters that passes its input through unchanged.
+    """Base class of every layer: a subclass defines ``forward`` and ``backward``.
 
     Attributes:
         name:   a readable name ("dense1", "relu2"...); the network sets it.
@@ -34,11 +33,13 @@ class Layer:
 
     def forward(self, X):
         """X: (N, ...) input batch.  Returns: out, the layer's output for the batch."""
-        raise NotImplementedError
+        raise UsageError(f"{type(self).__name__} has no forward(X) of its own; a layer class "
+                         f"must define forward and backward (see Dense for an example).")
 
     def backward(self, dout):
         """dout: ∂L/∂out, same shape as the last output.  Returns: dX, same shape as X."""
-        raise NotImplementedError
+        raise UsageError(f"{type(self).__name__} has no backward(dout) of its own; a layer class "
+                         f"must define forward and backward (see Dense for an example).")
 
     def zero_grad(self):
         """Set every parameter gradient to zero (in place)."""
@@ -56,11 +57,11 @@ class Layer:
     def _check_dout(self, dout):
         """Refuse a backward step before any forward step, or with a gradient of the wrong shape."""
         if self._out_shape is None:
-            raise RuntimeError(
+            raise UsageError(
                 f"{self.name}: backward() was called before forward(). Run a forward pass on "
                 f"the batch first: backward() needs the values that forward() keeps."
             )
-        dout = np.asarray(dout)
+        dout = as_float_array(dout, f"dout given to {self.name}.backward")
         if dout.shape != self._out_shape:
             raise ShapeError(
                 f"{self.name}: backward() expects dout of shape {self._out_shape} (the shape of "

@@ -4,7 +4,8 @@ import numpy as np
 
 from .activations import activation_layer
 from .dense import Dense
-from .errors import ConfigError
+from .errors import ConfigError, check_count, check_seed
+from .layer import Layer
 
 
 class Network:
@@ -16,9 +17,10 @@ class Network:
     """
 
     def __init__(self, layers):
-        self.layers = list(layers)
-        if not self.layers:
-            raise ConfigError("a Network needs at least one layer.")
+        self.layers = list(layers) if isinstance(layers, (list, tuple)) else None
+        if not self.layers or not all(isinstance(layer, Layer) for layer in self.layers):
+            raise ConfigError(f"a Network needs a list of layers, e.g. [Dense(2, 8), Tanh(), "
+                              f"Dense(8, 1)], got {layers!r}.")
         counts = {}
         for layer in self.layers:
             kind = type(layer).__name__.lower()
@@ -31,19 +33,14 @@ class Network:
             X = layer.forward(X)
         return X
 
-    def backward(self, dout, input_gradient=True):
+    def backward(self, dout):
         """dout: (N, K) = ∂L/∂output.  Returns dX, (N, D). Adds each layer's parameter gradients.
 
         Lesson 03, eq. 3.11: the gradient flows through the layers in reverse order.
-        input_gradient=False (what training uses) lets a first Dense layer skip its dX, which
-        nothing needs, and returns None.
         """
-        for layer in reversed(self.layers[1:]):
+        for layer in reversed(self.layers):
             dout = layer.backward(dout)
-        first = self.layers[0]
-        if not input_gradient and isinstance(first, Dense):
-            return first.backward(dout, input_gradient=False)
-        return first.backward(dout)
+        return dout
 
     def predict(self, X):
         """X: (N, D).  Returns the network's output (N, K) (same as forward)."""
@@ -59,6 +56,11 @@ class Network:
     def gradients(self):
         """List of (name, array) for every parameter gradient, in the order of ``parameters()``."""
         return [(f"{layer.name}.{k}", v) for layer in self.layers for k, v in layer.grads.items()]
+
+    def parameters_and_gradients(self):
+        """List of (name, θ, ∂L/∂θ) for every parameter θ: what an optimiser needs."""
+        return [(f"{layer.name}.{k}", theta, layer.grads[k])
+                for layer in self.layers for k, theta in layer.params.items()]
 
     def zero_grad(self):
         """Reset every parameter gradient to zero. Call before each backward pass."""
@@ -98,16 +100,18 @@ def mlp(sizes, activation="relu", init="he", seed=0, output_activation=None, dty
     unless ``output_activation`` is given (losses take raw scores, "logits").
     Each Dense layer gets its own stream of random numbers from ``seed``.
     """
-    if len(sizes) < 2:
-        raise ConfigError(f"mlp needs at least an input and an output size, got sizes={sizes!r}.")
-    rng = np.random.default_rng(seed)
+    if isinstance(sizes, (str, bytes)) or np.ndim(sizes) != 1 or len(sizes) < 2:
+        raise ConfigError(f"mlp needs a list of at least an input and an output size, e.g. "
+                          f"[2, 16, 1], got sizes={sizes!r}.")
+    sizes = [check_count(n, "each layer size in mlp(sizes)") for n in sizes]
+    rng = check_seed(seed)
     layers = []
     for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:])):
         layers.append(Dense(n_in, n_out, init=init, rng=rng, dtype=dtype))
         last = i == len(sizes) - 2
         if not last:
             layers.append(activation_layer(activation))
-        elif output_activation:
+        elif output_activation is not None:
             layers.append(activation_layer(output_activation))
     return Network(layers)
 

@@ -1,9 +1,9 @@
-"""Stochastic gradient descent, with optional momentum."""
+"""Stochastic gradient descent, with optional momentum, weight decay and gradient clipping."""
 
 import numpy as np
 
 from .clipping import clip_grad_norm
-from .errors import ConfigError, check_positive
+from .errors import ConfigError, check_number, check_positive
 
 
 class SGD:
@@ -15,38 +15,43 @@ class SGD:
     loss had the extra term (λ/2)‖W‖²:  ∂L/∂W becomes ∂L/∂W + λ W   (Lesson 07, eq. 7.3).
     lr is η (> 0); momentum is μ, in [0, 1); weight_decay is λ ≥ 0.
     clip_norm: None, or c > 0 to clip the gradients by norm before each step (Lesson 08, eq. 8.9).
+
+    Each parameter's velocity v is stored with the parameter array itself, so one SGD object
+    can serve several networks (each parameter it has not seen yet starts with v = 0).
     """
 
     def __init__(self, lr=0.1, momentum=0.0, weight_decay=0.0, clip_norm=None):
+        self.lr = check_positive(lr, "learning rate", hint=" Typical values are 0.001 to 1.")
+        self.momentum = check_number(momentum, "momentum", low=0.0, high=1.0, high_open=True,
+                                     hint=" 0 turns it off; 0.9 is a common choice.")
+        self.weight_decay = check_number(weight_decay, "weight_decay", low=0.0,
+                                         hint=" 0 turns it off; 1e-4 to 1e-2 are common choices.")
         self.clip_norm = None if clip_norm is None else check_positive(clip_norm, "clip_norm")
-        self.lr = check_positive(lr, "learning rate")
-        if isinstance(weight_decay, bool) or not isinstance(weight_decay, (int, float)) \
-                or not weight_decay >= 0:
-            raise ConfigError(f"weight_decay must be a number ≥ 0, got {weight_decay!r}. "
-                              f"0 turns it off; 1e-4 to 1e-2 are common choices.")
-        self.weight_decay = float(weight_decay)
-        if isinstance(momentum, bool) or not isinstance(momentum, (int, float)) \
-                or not 0.0 <= momentum < 1.0:
-            raise ConfigError(f"momentum must be a number in [0, 1), got {momentum!r}. "
-                              f"0 turns it off; 0.9 is a common choice.")
-        self.momentum = float(momentum)
-        self._velocity = {}  # id(parameter) -> v, same shape as the parameter
+        self._velocities = []  # (θ, v) pairs: each velocity stored beside its parameter array
 
     def step(self, network):
         """Update every parameter of ``network`` in place from its current gradients."""
+        if not hasattr(network, "parameters_and_gradients"):
+            raise ConfigError(f"SGD.step(network) needs a Network (e.g. bp.mlp([2, 8, 1])), got "
+                              f"{type(network).__name__}.")
         if self.clip_norm is not None:
             clip_grad_norm(network, self.clip_norm)
-        for layer in network.layers:
-            for name, theta in layer.params.items():
-                grad = layer.grads[name]
-                if self.weight_decay and name == "W":
-                    grad = grad + self.weight_decay * theta
-                if self.momentum == 0.0:
-                    theta -= self.lr * grad
-                    continue
-                v = self._velocity.get(id(theta))
-                if v is None:
-                    v = self._velocity[id(theta)] = np.zeros_like(theta)
-                v *= self.momentum
-                v -= self.lr * grad
-                theta += v
+        for name, theta, dtheta in network.parameters_and_gradients():
+            if self.weight_decay and name.endswith(".W"):
+                dtheta = dtheta + self.weight_decay * theta
+            if self.momentum == 0.0:
+                theta -= self.lr * dtheta
+                continue
+            v = self.velocity(theta)
+            v *= self.momentum
+            v -= self.lr * dtheta
+            theta += v
+
+    def velocity(self, theta):
+        """The velocity v of parameter θ (same shape): zero the first time this very array is seen."""
+        for param, v in self._velocities:
+            if param is theta:
+                return v
+        v = np.zeros_like(theta)
+        self._velocities.append((theta, v))
+        return v

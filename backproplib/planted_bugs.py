@@ -28,8 +28,8 @@ class Tanh(activations.Tanh):
 class DenseMeanBias(Dense):
     """A dense layer whose db averages over the batch instead of summing (eq. 3.9 says sum)."""
 
-    def backward(self, dZ, input_gradient=True):
-        dX = super().backward(dZ, input_gradient)
+    def backward(self, dZ):
+        dX = super().backward(dZ)
         self.grads["b"] -= dZ.sum(axis=0)
         self.grads["b"] += dZ.mean(axis=0)       # WRONG on purpose: should be the sum
         return dX

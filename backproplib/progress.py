@@ -3,6 +3,8 @@
 import sys
 import time
 
+from .errors import check_count
+
 
 def _in_notebook():
     """True when running inside a Jupyter kernel (where widgets can be shown)."""
@@ -14,16 +16,21 @@ def _in_notebook():
 
 
 class Progress:
-    """Progress(total, label) — call ``update(i, text)`` after step i (1-based), ``close()`` at the end."""
+    """Progress(total, label): call ``update(i, text)`` after step i (1-based), ``close()`` at the end.
 
-    def __init__(self, total, label="", stream=None):
-        self.total, self.label, self.start = total, label, time.perf_counter()
+    Also a context manager that closes itself: ``with Progress(10, "training") as bar: ...``.
+    With ``shown=False`` it shows nothing, so a loop can update it either way.
+    """
+
+    def __init__(self, total, label="", stream=None, shown=True):
+        self.total = check_count(total, "Progress: total (the number of steps)")
+        self.label, self.start, self.shown = str(label), time.perf_counter(), shown
         self.stream = stream or sys.stderr
         self.widget = None
-        if stream is None and _in_notebook():
+        if shown and stream is None and _in_notebook():
             import ipywidgets
             from IPython.display import display
-            self.bar = ipywidgets.IntProgress(min=0, max=total, description=label)
+            self.bar = ipywidgets.IntProgress(min=0, max=self.total, description=self.label)
             self.text = ipywidgets.Label()
             self.widget = ipywidgets.HBox([self.bar, self.text])
             display(self.widget)
@@ -33,13 +40,19 @@ class Progress:
         message = f"{i}/{self.total} {text} ({elapsed:.1f} s)"
         if self.widget is not None:
             self.bar.value, self.text.value = i, message
-        else:
+        elif self.shown:
             width = 24
-            filled = int(width * i / max(self.total, 1))
+            filled = int(width * i / self.total)
             self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {message}")
             self.stream.flush()
 
     def close(self):
-        if self.widget is None:
+        if self.shown and self.widget is None:
             self.stream.write("\n")
             self.stream.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.close()

@@ -20,7 +20,15 @@ steps from 0 (``X[:, 0]`` is x_1 of the lesson), as Python does.
 import numpy as np
 
 from .dense import init_weights
-from .errors import ConfigError, NonFiniteError, ShapeError, as_float_array
+from .errors import (
+    ConfigError,
+    NonFiniteError,
+    ShapeError,
+    as_float_array,
+    check_count,
+    check_positive,
+    check_seed,
+)
 from .layer import Layer
 
 
@@ -37,11 +45,13 @@ class Recurrent(Layer):
     def __init__(self, n_in, n_hidden, truncate=None, rng=None, recurrent_scale=None,
                  dtype=np.float64):
         super().__init__()
-        for value, what in ((n_in, "n_in"), (n_hidden, "n_hidden")):
-            if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-                raise ConfigError(f"Recurrent: {what} must be a whole number ≥ 1, got {value!r}.")
+        n_in = check_count(n_in, "Recurrent: n_in (the number of features per step)")
+        n_hidden = check_count(n_hidden, "Recurrent: n_hidden (the number of hidden units)")
         self.truncate = check_truncate(truncate)
-        rng = np.random.default_rng(rng)
+        rng = np.random.default_rng() if rng is None else check_seed(rng, "Recurrent: rng")
+        if recurrent_scale is not None:
+            recurrent_scale = check_positive(recurrent_scale, "Recurrent: recurrent_scale (the largest "
+                                             "singular value of W_h)")
         Wh = init_weights(n_hidden, n_hidden, "xavier", rng, dtype=dtype)
         if recurrent_scale is not None:
             Wh = Wh * (recurrent_scale / np.linalg.norm(Wh, 2))  # norm 2: largest singular value
@@ -170,6 +180,9 @@ class PerStep(Layer):
 
     def __init__(self, layer):
         super().__init__()
+        if not isinstance(layer, Layer):
+            raise ConfigError(f"PerStep needs a layer to apply at every step, e.g. PerStep(Dense(H, K)), "
+                              f"got {layer!r}.")
         self.layer = layer
         self.params, self.grads = layer.params, layer.grads
 
@@ -199,10 +212,7 @@ def check_truncate(truncate):
     """None, or a whole number k ≥ 1 of steps per piece of truncated BPTT."""
     if truncate is None:
         return None
-    if isinstance(truncate, bool) or not isinstance(truncate, (int, np.integer)) or truncate < 1:
-        raise ConfigError(f"truncate must be None (full BPTT) or a whole number of steps ≥ 1, "
-                          f"got {truncate!r}.")
-    return int(truncate)
+    return check_count(truncate, "truncate (None for full BPTT, or the number of steps per piece)")
 
 
 def check_finite(array, name):

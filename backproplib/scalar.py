@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .errors import InputTypeError
+from .errors import DataError, InputTypeError, MathDomainError, as_float_array
 
 
 class Value:
@@ -26,7 +26,10 @@ class Value:
 
     def __init__(self, data, parents=(), op="", local_grads=(), label=""):
         if isinstance(data, Value) or not isinstance(data, Real) or isinstance(data, bool):
-            raise InputTypeError(f"Value needs a real number, got {data!r} ({type(data).__name__}).")
+            raise InputTypeError(f"Value(data) needs a real number, got {data!r} ({type(data).__name__}).")
+        if not math.isfinite(data):
+            raise DataError(f"Value(data) needs a finite number, got {data!r}; NaN and infinity have no "
+                            f"derivatives to follow.")
         self.data = float(data)
         self.grad = 0.0
         self.parents = tuple(parents)        # the Values this one was computed from
@@ -55,17 +58,22 @@ class Value:
     def __truediv__(self, other):
         other = as_value(other)
         if other.data == 0.0:
-            raise ZeroDivisionError(f"{self!r} / {other!r}: division by a Value equal to 0.")
+            raise MathDomainError(f"{self!r} / {other!r}: division by a Value equal to 0.")
         return Value(self.data / other.data, (self, other), "/",
                      (1.0 / other.data, -self.data / other.data ** 2))
 
     def __pow__(self, n):
-        if isinstance(n, Value) or not isinstance(n, Real):
-            raise InputTypeError(f"Value ** n needs a plain number n (got {type(n).__name__}); "
+        if isinstance(n, (Value, bool)) or not isinstance(n, Real) or not math.isfinite(n):
+            raise InputTypeError(f"Value ** n needs a plain finite number n (got {n!r}); "
                                  f"for x ** y with a Value y write (y * x.log()).exp().")
         if self.data == 0.0 and n < 1 or self.data < 0 and n != int(n):
-            raise ValueError(f"{self.data} ** {n} is not a real number with a real derivative.")
-        return Value(self.data ** n, (self,), f"**{n:g}", (n * self.data ** (n - 1),))
+            raise MathDomainError(f"{self.data} ** {n} is not a real number with a real derivative.")
+        try:
+            power, slope = self.data ** n, n * self.data ** (n - 1)
+        except OverflowError:
+            raise MathDomainError(f"{self.data:g} ** {n:g} is larger than the largest float "
+                                  f"(about 1.8e308); use smaller inputs.") from None
+        return Value(power, (self,), f"**{n:g}", (slope,))
 
     def __neg__(self):
         return Value(-self.data, (self,), "neg", (-1.0,))
@@ -85,13 +93,13 @@ class Value:
         try:
             e = math.exp(self.data)
         except OverflowError:
-            raise OverflowError(f"exp({self.data:g}) is larger than the largest float "
+            raise MathDomainError(f"exp({self.data:g}) is larger than the largest float "
                                 f"(about 1.8e308); use smaller inputs.") from None
         return Value(e, (self,), "exp", (e,))
 
     def log(self):
         if self.data <= 0.0:
-            raise ValueError(f"log({self.data:g}): the logarithm needs a positive number.")
+            raise MathDomainError(f"log({self.data:g}): the logarithm needs a positive number.")
         return Value(math.log(self.data), (self,), "log", (1.0 / self.data,))
 
     def tanh(self):
@@ -180,7 +188,7 @@ def backward_steps(root):
 
 def value_array(A, label="x"):
     """A: array of any shape.  Returns an object array of leaf Values labelled e.g. "W[0,1]"."""
-    A = np.asarray(A, dtype=float)
+    A = as_float_array(A, "value_array: A")
     out = np.empty(A.shape, dtype=object)
     for i in np.ndindex(A.shape):
         out[i] = Value(A[i], label=f"{label}[{','.join(map(str, i))}]")

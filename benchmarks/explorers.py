@@ -87,7 +87,7 @@ def time_explorer(cls, changes):
             plan.append((name, control, [other, control.value]))
     if not plan:
         return (), {}, "no control could be moved"
-    for name, control, values in plan:  # warm-up: one round trip per control
+    for _, control, values in plan:  # warm-up: one round trip per control
         for v in values:
             control.value = v
     samples, per_control = [], {name: [] for name, _, _ in plan}

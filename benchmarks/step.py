@@ -6,7 +6,8 @@ cross-entropy on integer labels, ReLU hidden layers, the same weights and the sa
 * ``library``    – ``backproplib.train_step`` on ``mlp(sizes)``;
 * ``BLAS floor`` – the step's matrix products alone, in numpy, into preallocated arrays:
   forward ``A @ W`` per layer, backward ``Aᵀ @ dZ`` per layer and ``dZ @ Wᵀ`` for every layer
-  but the first (a training step never needs the gradient with respect to the data);
+  but the first (a training step never needs the gradient with respect to the data; the
+  library computes it anyway, because its backward pass is the forward pass reversed);
 * ``floor + update passes`` – the floor plus the three passes over every parameter that a
   step with accumulating gradients cannot avoid: zero dW, add the new dW into it, θ −= η dW
   (memory-bound; it shows how much of the gap to the floor is the update itself);
@@ -29,10 +30,10 @@ SIZES = [
     ("MNIST-like", [784, 128, 10], 64),
     ("wide", [784, 512, 512, 10], 256),
 ]
-#: (comparison, bound) targets per size: library/floor, torch/library, loop/library
-FLOOR_TARGET = {"MNIST-like": ("<=", 1.2), "wide": ("<=", 1.1)}
+#: (comparison, bound) targets at the lessons' sizes: torch/library and loop/library. The ratio
+#: to the BLAS floor is shown as information: it is no target for code written to be read.
 TORCH_TARGET = {"tiny": (">=", 3.0), "digits": (">=", 3.0)}
-LOOP_TARGET = {"digits": (">=", 10.0)}
+LOOP_TARGET = {"tiny": (">=", 10.0), "digits": (">=", 10.0)}
 LR = 0.01
 
 
@@ -190,7 +191,7 @@ def run(quick=False, threads=1, sizes=None):
         s = interleaved(contenders, rounds, warmup=2 if big else 5)
         lib = s["library"]
         rows.append(_ratio_row(title, "library", lib, *_ratios(lib, s["floor"]),
-                               "BLAS floor", FLOOR_TARGET.get(name)))
+                               "BLAS floor", None))
         rows.append(Row(SECTION, f"{title}: BLAS floor", tuple(s["floor"])))
         rows.append(Row(SECTION, f"{title}: floor + update passes", tuple(s["floor+update"]),
                         ratio="library {:.2f}x this (of minima {:.2f}x)".format(

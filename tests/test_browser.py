@@ -3,8 +3,9 @@
 Headless tests (nbval, widget tests) never draw a widget; this one does. It opens lesson 01,
 runs every cell, checks that no cell shows an error and that the explorer is drawn as a widget,
 moves a slider with the keyboard and checks that the explorer's output changes; then runs an
-exercise notebook and checks that a check's feedback is drawn. Browser console errors from the
-widgets or the course fail the test. Screenshots go to test-artifacts/browser/.
+exercise notebook and checks that a check's feedback is drawn; and it runs lesson 08's memory-task
+explorer and checks that its picture changes while the network trains, not only at the end.
+Browser console errors from the widgets or the course fail the test. Screenshots go to test-artifacts/browser/.
 
 Chromium is Debian's (``apt-get install chromium``); Playwright never downloads a browser.
 Without it the test is skipped, unless BACKPROP_REQUIRE_BROWSER=1 (set by .ci/run) or CI=true, where it
@@ -25,6 +26,8 @@ COURSE_DIR = Path(os.environ.get("BACKPROP_BROWSER_COURSE_DIR", REPO))
 #: the notebooks the test opens, relative to the course folder
 LESSON_NOTEBOOK = "lessons/01_forward_pass.ipynb"
 EXERCISE_NOTEBOOK = "exercises/01_forward_pass.ipynb"
+#: the notebook whose explorer trains a network live, and the code that shows that explorer
+LIVE_NOTEBOOK, LIVE_EXPLORER = "lessons/08_backprop_through_time.ipynb", "MemoryTaskExplorer()"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 
 REQUIRE_BROWSER = (os.environ.get("BACKPROP_REQUIRE_BROWSER") == "1"
@@ -47,7 +50,7 @@ TIMEOUT_MS = 90_000
 # -- JavaScript run in the page; every query is limited to the visible notebook ----------------
 NOTEBOOK = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 CELLS_JS = """() => {
-  const panel = document.querySelector('%s');
+  const panel = document.querySelector('NOTEBOOK');
   if (!panel) return null;
   const status = panel.querySelector('.jp-Notebook-ExecutionIndicator');
   return {
@@ -64,7 +67,7 @@ CELLS_JS = """() => {
           .map(e => e.innerText).join('\\n').trim(),
     })),
   };
-}""" % NOTEBOOK
+}""".replace("'NOTEBOOK'", repr(NOTEBOOK))
 
 
 #: the id of the visible notebook's kernel once it is connected and idle, else null
@@ -117,7 +120,8 @@ def lab(tmp_path_factory, chromium):
     for old in ARTIFACTS.glob("*.png"):  # screenshots of an earlier run would mislead
         old.unlink()
     server = JupyterLabServer(COURSE_DIR, tmp_path_factory.mktemp("jupyterlab"))
-    notebooks = {path: notebook_digest(path) for path in (LESSON_NOTEBOOK, EXERCISE_NOTEBOOK)}
+    notebooks = {path: notebook_digest(path)
+                 for path in (LESSON_NOTEBOOK, EXERCISE_NOTEBOOK, LIVE_NOTEBOOK)}
     try:
         server.start()
         for plugin, values in LAB_SETTINGS.items():
@@ -280,5 +284,41 @@ def test_exercise_runs_and_shows_check_feedback(page, lab, request):
     cell.scroll_into_view_if_needed()
     cell.screenshot(path=ARTIFACTS / "exercise-01-check-feedback.png")
 
+    page.console.check()
+    request.node.failed_here = False
+
+
+def test_live_explorer_redraws_while_it_trains(page, lab, request):
+    """Widget updates sent while a button's callback still runs must reach the page: the loss
+    curve of lesson 08's memory-task explorer grows during training, not only at its end."""
+    open_notebook(page, lab, LIVE_NOTEBOOK, "live")
+    menu(page, "Edit", "editmenu:clear-all")            # no stored widget views
+    cell = page.locator(f"{NOTEBOOK} .jp-CodeCell").filter(has_text=LIVE_EXPLORER).first
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")                  # run this cell only
+    explorer = cell.locator(".backprop-explorer")
+    explorer.locator("img").first.wait_for(state="visible")
+    train = explorer.locator("button:has-text('Train')")
+    assert train.is_disabled(), "Train must wait for a prediction"
+    explorer.locator("input[type=radio]").last.check()
+    page.wait_for_function("b => !b.disabled", arg=train.element_handle())
+    train.click()
+    images, readouts, deadline = [], set(), time.monotonic() + 60
+    while time.monotonic() < deadline:
+        src, text = explorer.locator("img").first.get_attribute("src"), explorer_output(explorer)
+        if not images or src != images[-1]:
+            images.append(src)
+        readouts.update(text["readout"])
+        if any("Your prediction" in r for r in text["readout"]):
+            break
+        time.sleep(0.05)
+    explorer.screenshot(path=ARTIFACTS / "lesson-08-memory-explorer-trained.png")
+    assert any("Your prediction" in r for r in readouts), (
+        f"training did not finish within 60 s: {readouts}")
+    assert any("Training…" in r and "step" in r for r in readouts), (
+        f"no progress was shown while training: {readouts}")
+    assert len(images) >= 5, (f"the picture changed only {len(images) - 1} times while the "
+                              f"network trained: the redraws do not reach the page as they happen")
     page.console.check()
     request.node.failed_here = False

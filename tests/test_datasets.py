@@ -27,7 +27,7 @@ from backproplib.datasets import (
     standardize,
     train_test_split,
 )
-from backproplib.errors import ConfigError, InputTypeError, ShapeError
+from backproplib.errors import ConfigError, DataError, InputTypeError, ShapeError, UsageError
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -269,7 +269,7 @@ def test_standardizer_round_trip_and_misuse():
     scaler = Standardizer().fit(X)
     assert np.allclose(scaler.inverse_transform(scaler.transform(X)), X)
     assert np.allclose(Standardizer().fit_transform(X), scaler.transform(X))
-    with pytest.raises(ConfigError, match="not been fitted.*fit\\(X_train\\)"):
+    with pytest.raises(UsageError, match="not been fitted.*fit\\(X_train\\)"):
         Standardizer().transform(X)
     with pytest.raises(ShapeError, match=r"rows of shape \(3,\).*fitted on rows of shape \(1,\)"):
         scaler.transform(np.zeros((4, 3)))
@@ -292,7 +292,7 @@ BAD_INPUT = [
     (make_moons, dict(n=2.5), ConfigError, ["whole number", "2.5"]),
     (make_moons, dict(noise=-0.1), ConfigError, ["noise", "≥ 0", "-0.1"]),
     (make_circles, dict(n=-5), ConfigError, ["make_circles", "-5"]),
-    (make_circles, dict(factor=1.5), ConfigError, ["factor", "between 0 and 1", "1.5"]),
+    (make_circles, dict(factor=1.5), ConfigError, ["factor", "> 0 and < 1", "1.5"]),
     (make_circles, dict(noise=float("nan")), ConfigError, ["noise", "nan"]),
     (make_spirals, dict(n_per_class=0), ConfigError, ["n_per_class", "≥ 1"]),
     (make_spirals, dict(n_classes=1), ConfigError, ["n_classes", "≥ 2", "1"]),
@@ -301,18 +301,19 @@ BAD_INPUT = [
     (make_regression_curve, dict(n=0), ConfigError, ["make_regression_curve", "n must be"]),
     (make_regression_curve, dict(noise=-0.5), ConfigError, ["noise", "-0.5"]),
     (train_test_split, dict(X=X4, y=y4, test_fraction=0), ConfigError,
-     ["test_fraction", "strictly between 0 and 1", "got 0"]),
+     ["test_fraction", "> 0 and < 1", "got 0"]),
     (train_test_split, dict(X=X4, y=y4, test_fraction=1.2), ConfigError, ["test_fraction", "1.2"]),
     (train_test_split, dict(X=X4, y=y4, test_fraction=0.05), ConfigError,
      ["0 test rows", "empty"]),
     (train_test_split, dict(X=X4, y=y4[:3]), ShapeError, ["4 rows", "y has 3", "same length"]),
-    (train_test_split, dict(X="not data", y=y4), InputTypeError, ["X must be an array of numbers",
+    (train_test_split, dict(X="not data", y=y4), InputTypeError, ["X must contain real numbers",
                                                                   "str"]),
-    (train_test_split, dict(X=X4, y=None), InputTypeError, ["y must be", "NoneType"]),
-    (train_test_split, dict(X=[[1, 2], [3]], y=[0, 1]), InputTypeError, ["X must be"]),
+    (train_test_split, dict(X=X4, y=None), InputTypeError, ["y must contain real numbers", "NoneType"]),
+    (train_test_split, dict(X=[[1, 2], [3]], y=[0, 1]), InputTypeError,
+     ["X could not be turned into an array"]),
     (train_test_split, dict(X=3.0, y=y4), ShapeError, ["one row per example", "3.0"]),
     (standardize, dict(X_train="abc"), InputTypeError, ["Standardizer.fit", "numbers"]),
-    (standardize, dict(X_train=np.zeros((0, 3))), ShapeError, ["no rows"]),
+    (standardize, dict(X_train=np.zeros((0, 3))), DataError, ["no rows"]),
 ]
 
 

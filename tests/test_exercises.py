@@ -26,6 +26,7 @@ from backproplib.checks import (
 )
 from backproplib.checks.feedback import format_feedback
 from backproplib.checks.guard import LibraryCallRefused, LibraryGuard
+from backproplib.checks.questions import is_question
 from backproplib.checks.runner import run_case
 from backproplib.checks.spec import Case
 from backproplib.course import cli
@@ -166,7 +167,8 @@ def test_markers_outside_code_cells_are_refused_and_solution_only_cells_dropped(
 @pytest.mark.parametrize("number", NUMBERS)
 def test_each_exercise_has_3_to_6_tasks_each_with_an_answer_cell_and_a_check_cell(number):
     module = exercise_module(number)
-    assert 3 <= len(module.TASKS) <= 6
+    questions = [t for t in module.TASKS if is_question(t)]
+    assert 3 <= len(module.TASKS) - len(questions) <= 6 and len(questions) <= 3
     ids = [t.id for t in module.TASKS]
     assert len(set(ids)) == len(ids) and all(i.startswith(f"{number}.") for i in ids)
     path = notebook_path("solutions", number)
@@ -282,7 +284,7 @@ def test_summary_lists_points_so_far_and_tasks_not_checked(capsys):
     summary("01")
     out = capsys.readouterr().out
     assert "✓ Task 3 · relu — 1/1 points" in out
-    assert "Exercise 01 · The forward pass: 1/8 points" in out
+    assert "Exercise 01 · The forward pass: 1/10 points" in out
     assert "not checked yet" in out and re.search(r"✗ 1 neuron\s+0/1", out)
     checks._SESSION.clear()
 
@@ -308,7 +310,7 @@ LIBRARY_USES = [
      "def sigmoid(z):\n    return helper(z)", "backproplib.sigmoid"),
     ("def sigmoid(z):\n    from backproplib.activations import Sigmoid\n    return Sigmoid().forward(z)",
      "backproplib.activations.Sigmoid"),
-    ("from backproplib.activations import *\ndef sigmoid(z):\n    return ACTIVATIONS['sigmoid'][0](z)",
+    ("from backproplib.activations import *\ndef sigmoid(z):\n    return ACTIVATIONS['sigmoid'].function(z)",
      "backproplib.activations.ACTIVATIONS"),
     ("import backproplib\nsigmoid = backproplib.sigmoid", "backproplib.sigmoid"),
     ("from scipy.special import expit\ndef sigmoid(z):\n    return expit(z)", "scipy.special.expit"),

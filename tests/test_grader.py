@@ -86,7 +86,7 @@ def build_batch(root):
              "package": package_folder()}
     paths["sentinel"].write_text("untouched\n")
     BUILD["save"](sol1, paths["victim"])
-    cases[VICTIM] = {"total": 8}
+    cases[VICTIM] = {"total": 10}
     for name, (nb, expect) in HOSTILE["build_hostile"](sol1, ex1, paths).items():
         BUILD["save"](nb, folder / name)
         cases[name] = expect
@@ -94,7 +94,7 @@ def build_batch(root):
     for raw, shown in ODD_NAMES.items():
         with open(os.path.join(os.fsencode(folder), raw), "wb") as f:
             f.write(data)
-        cases[shown] = {"total": 8}
+        cases[shown] = {"total": 10}
     return cases, paths
 
 
@@ -158,10 +158,10 @@ def test_the_gradebook_has_one_row_per_submission_and_a_column_per_task(batch):
     assert list(rows[0])[2:2 + len(task_ids)] == task_ids
     assert list(rows[0])[-4:] == ["total", "max", "lost points", "notes"]
     wrong = next(r for r in rows if r["submission"] == "wrong_01.ipynb")
-    assert wrong["01.relu"] == "0" and wrong["02.mse"] == "" and wrong["max"] == "8"
+    assert wrong["01.relu"] == "0" and wrong["02.mse"] == "" and wrong["max"] == "10"
     assert "01.relu -1: np.max(z, 0)" in wrong["lost points"]
     solution = next(r for r in rows if r["submission"] == "solution_02.ipynb")
-    assert solution["total"] == "9" and solution["lost points"] == ""
+    assert solution["total"] == "11" and solution["lost points"] == ""
     bad = next(r for r in rows if r["submission"] == "corrupt_json.ipynb")
     assert bad["lost points"].startswith("not graded: not a notebook")
 
@@ -169,7 +169,7 @@ def test_the_gradebook_has_one_row_per_submission_and_a_column_per_task(batch):
 def test_batch_shows_progress_and_a_summary_and_modifies_nothing(batch):
     done = batch["done"]
     assert f"{len(CASES)}/{len(CASES)}" in done.stderr and "grading [" in done.stderr
-    assert "solution_01.ipynb" in done.stdout and "8/8" in done.stdout
+    assert "solution_01.ipynb" in done.stdout and "10/10" in done.stdout
     assert snapshot(batch["folder"]) == batch["before"]
     assert sorted(p.name for p in batch["out"].iterdir()) == [
         "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
@@ -221,9 +221,10 @@ def test_grading_again_gives_the_same_gradebook_and_one_notebook_prints_a_table(
     assert one.returncode == 0, one.stderr
     lines = one.stdout.splitlines()
     assert lines[0] == "wrong_01.ipynb — Exercise 01 · The forward pass"
-    for function in ("neuron", "sigmoid", "relu", "dense_forward", "two_layer_forward"):
-        assert any(line.split()[1:2] == [function] for line in lines[2:9]), function
-    assert "Total: 1/8 points" in one.stdout and "likely cause:" in one.stdout
+    for function in ("neuron", "sigmoid", "relu", "dense_forward", "two_layer_forward",
+                     "question_parameters", "question_nonlinearity"):
+        assert any(line.split()[1:2] == [function] for line in lines[2:11]), function
+    assert "Total: 1/10 points" in one.stdout and "likely cause:" in one.stdout
     assert cases["wrong_01.ipynb"]["tasks"]
 
 

@@ -40,7 +40,7 @@ def test_activation_layer_backward_matches_central_differences(name, seed):
 
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_derivative_function_matches_central_differences(name):
-    f, df = ACTIVATIONS[name]
+    f, df = ACTIVATIONS[name].function, ACTIVATIONS[name].derivative
     z = away_from_kinks(np.random.default_rng(1), (50,))
     h = 1e-5
     numeric = (f(z + h) - f(z - h)) / (2 * h)

@@ -54,7 +54,9 @@ def format_feedback(result):
     head = (f"{mark} Task {result.number} · {result.function} — "
             f"{format_points(result.points)}/{format_points(result.max_points)} points")
     if result.full_marks:
-        return head + ": correct, well done." + (f"\n    note: {result.note}" if result.note else "")
+        return "\n".join([head + ": correct, well done.",
+                          *("    " + line for line in result.details),
+                          *([f"    note: {result.note}"] if result.note else [])])
     if result.status in ("not implemented", "not found", "uses the library", "not graded"):
         return f"{head}: {result.reason}"
     lines = [head, *("    " + line.replace("\n", "\n    ") for line in result.details),

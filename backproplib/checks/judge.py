@@ -86,6 +86,8 @@ def judge(task, number, cases, outcomes, earlier=None, substituted=(), called=No
     library = sorted({name for o in outcomes for name in o.library})
     if library:
         return library_result(task, number, library)
+    if task.judge is not None:  # a question (questions.py) judges itself
+        return task.judge(task, number, cases, outcomes, earlier)
     note = dependency_note(task, earlier, substituted, called)
     failures = []
     for case, outcome in zip(cases, outcomes):

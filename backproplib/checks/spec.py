@@ -69,6 +69,8 @@ class Task:
     rtol, atol: tolerance of the comparison with the reference (np.allclose).
     may_modify_inputs: allow the function to change its arguments in place (default: a
                function that does is told so and gets no points).
+    judge:     judge(task, number, cases, outcomes, earlier) -> TaskResult, for a task that is
+               not compared with ``reference`` (the conceptual questions of ``questions.py``).
     """
     id: str
     function: str
@@ -87,6 +89,7 @@ class Task:
     rtol: float = 1e-6
     atol: float = 1e-8
     may_modify_inputs: bool = False
+    judge: Callable | None = None
 
     @property
     def exercise(self):

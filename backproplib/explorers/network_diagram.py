@@ -177,7 +177,7 @@ class NetworkDiagramExplorer(BlitExplorer):
             src, dst = self.positions[l], self.positions[l + 1]
             layer_edges, layer_labels = [], []
             for i, p in enumerate(src):
-                for j, q in enumerate(dst):
+                for q in dst:
                     (line,) = ax.plot([p[0], q[0]], [p[1], q[1]], zorder=1, solid_capstyle="butt")
                     # labels sit at different fractions along the edges so they do not collide
                     t = 0.25 + 0.47 * i / max(len(src) - 1, 1)
@@ -190,7 +190,7 @@ class NetworkDiagramExplorer(BlitExplorer):
             self.edges.append(layer_edges)
             self.edge_labels.append(layer_labels)
         self.nodes, self.node_values, self.node_notes = [], [], []
-        for l, column in enumerate(self.positions):
+        for column in self.positions:
             circles, values, notes = [], [], []
             for x, y in column:
                 circle = Circle((x, y), 0.3, ec="black", lw=1.2, zorder=4)
@@ -218,7 +218,7 @@ class NetworkDiagramExplorer(BlitExplorer):
 
     def draw(self, s):
         self.frame = tuple(w for W, _ in s.weights for w in W.ravel())  # the weights drawn
-        for l, (W, b) in enumerate(s.weights):
+        for l, (W, _) in enumerate(s.weights):
             for k, (line, label) in enumerate(zip(self.edges[l], self.edge_labels[l])):
                 w = W[k // W.shape[1], k % W.shape[1]]
                 width, style, colour = edge_style(w)

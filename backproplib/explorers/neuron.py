@@ -25,7 +25,7 @@ SATURATION = 6.0
 def activation_function(name):
     """The function f for an activation name ("sigmoid", "tanh", "relu", "leaky_relu", "identity")."""
     try:
-        return ACTIVATIONS[name][0]
+        return ACTIVATIONS[name].function
     except KeyError:
         raise ValueError(f"unknown activation {name!r}; choose one of {sorted(ACTIVATIONS)}.") from None
 
@@ -125,7 +125,7 @@ class NeuronState(NamedTuple):
 def neuron_state(w1, w2, b, activation="sigmoid", point=(1.0, 0.5), extent=3.0, resolution=101):
     """Compute a ``NeuronState``: the image, the decision line and the numbers at ``point``."""
     activation_function(activation)  # a clear error for an unknown name
-    f, df = ACTIVATIONS[activation]
+    f, df = ACTIVATIONS[activation].function, ACTIVATIONS[activation].derivative
     x1, x2, A = neuron_output_grid(w1, w2, b, activation, extent, resolution)
     z, a = neuron_output(point[0], point[1], w1, w2, b, activation)
     span = curve_span(float(z))

@@ -3,10 +3,11 @@
 Explorers that ask for a prediction keep their result hidden until the learner presses
 *Reveal*; then ``prediction_feedback`` says how far off the guess was, in powers of ten
 (decades), which is the natural unit for step sizes and gradient ratios spanning many orders of
-magnitude.
+magnitude; ``judge_prediction`` does the same on a linear scale, for accuracies in percent.
 """
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import ipywidgets as widgets
 
@@ -49,3 +50,22 @@ def reveal_button():
     """The toggle a learner presses once the guess is committed."""
     return widgets.ToggleButton(value=False, description="Reveal", icon="eye",
                                 tooltip="Commit your guess first, then reveal the measurement")
+
+
+class Verdict(NamedTuple):
+    """A guess on a linear scale (an accuracy in percent): how far off, and which way."""
+    predicted: float
+    actual: float
+    off_by: float             # predicted − actual
+    grade: str                # "spot on", "close", "far off"
+    text: str
+
+
+def judge_prediction(predicted, actual, unit="points", close=5.0, spot_on=2.0):
+    """Compare a guess with the result: |off| ≤ spot_on is "spot on", ≤ close is "close"."""
+    off = float(predicted) - float(actual)
+    grade = "spot on" if abs(off) <= spot_on else "close" if abs(off) <= close else "far off"
+    direction = "too high" if off > 0 else "too low"
+    text = (f"You predicted {predicted:g}, the result is {actual:.1f}: "
+            + ("spot on." if grade == "spot on" else f"{abs(off):.1f} {unit} {direction} ({grade})."))
+    return Verdict(float(predicted), float(actual), off, grade, text)

@@ -105,7 +105,7 @@ try:
     runner.same_value = lambda a, b: True
 except ImportError:
     pass
-"""), {"total": 7, "tasks": {"01.relu": (0, "in place")}})
+"""), {"total": 9, "tasks": {"01.relu": (0, "in place")}})
 
     # -- files outside the submission -------------------------------------------------------------
     cases["hostile_edits_checks.ipynb"] = (_append(ex1, f"""
@@ -222,7 +222,7 @@ try:
                                       "{MARKER}"])
 except OSError:
     pass
-"""), {"total": 8})
+"""), {"total": 10})
     # -- answers that call the library however they reach it -------------------------------------
     nb = _replace(sol1, "neuron", """
 import inspect
@@ -233,7 +233,7 @@ def neuron(x, w, b):
     nb = _replace(nb, "sigmoid", """
 def sigmoid(z):
     registry = getattr(__import__("backproplib").activations, "ACTIV" + "ATIONS")
-    return registry["sig" + "moid"][0](z)
+    return registry["sig" + "moid"].function(z)
 """)
     nb = _replace(nb, "relu", """
 def relu(z):
@@ -268,9 +268,9 @@ def neuron(x, w, b):
 """)
     nb = _replace(nb, "relu", "def relu(z):\n    return relu(z)\n")
     cases["hostile_deep_results.ipynb"] = (nb, {
-        "total": 6, "tasks": {"01.neuron": (0, "expected numbers"),
+        "total": 8, "tasks": {"01.neuron": (0, "expected numbers"),
                               "01.relu": (0, "RecursionError")}})
     cases["hostile_escapes_in_messages.ipynb"] = (_append(
         sol1, 'raise ValueError("\\x1b]0;owned\\x07\\x1b[2J\\x1b[31mred\\r\\nfake: 8/8")\n'),
-        {"total": 8, "problems": ["\\x1b"]})
+        {"total": 10, "problems": ["\\x1b"]})
     return cases

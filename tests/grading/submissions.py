@@ -89,8 +89,8 @@ def build_all(solutions_dir, exercises_dir, target):
             save(nb, target / name)
         cases[name] = expect
 
-    add("solution_01.ipynb", sol1, total=8)
-    add("solution_02.ipynb", sol2, total=9)
+    add("solution_01.ipynb", sol1, total=10)
+    add("solution_02.ipynb", sol2, total=11)
     add("untouched_01.ipynb", ex1, total=0,
         tasks={t: (0, "not implemented yet") for t in ("01.neuron", "01.sigmoid", "01.relu")})
     nb, tasks = all_wrong(sol1, "01")
@@ -100,28 +100,29 @@ def build_all(solutions_dir, exercises_dir, target):
 
     # -- broken code ----------------------------------------------------------------------
     add("syntax_error.ipynb", with_cell(sol1, "relu", "def relu(z)\n    return np.maximum(z, 0)\n"),
-        total=7, tasks={"01.relu": (0, "SyntaxError")}, problems=["SyntaxError"])
+        total=9, tasks={"01.relu": (0, "SyntaxError")}, problems=["SyntaxError"])
     add("exception_in_one_task.ipynb",
         with_cell(sol1, "relu", "def relu(z):\n    raise ValueError('no idea')\n"),
-        total=7, tasks={"01.relu": (0, "raised ValueError: no idea")})
-    stubborn = "while True:  # swallows the interrupt too\n    try:\n        pass\n    except:\n        pass\n"
+        total=9, tasks={"01.relu": (0, "raised ValueError: no idea")})
+    stubborn = ("while True:  # swallows the interrupt too\n"
+                "    try:\n        pass\n    except:\n        pass\n")
     add("endless_loop_cell.ipynb", inserted(sol1, stubborn),
-        total=8, problems=["did not finish within"])
+        total=10, problems=["did not finish within"])
     add("endless_loop_in_task.ipynb",
         with_cell(sol1, "neuron", "def neuron(x, w, b):\n    while True:\n        pass\n"),
-        total=7, tasks={"01.neuron": (0, "did not finish within")})
+        total=9, tasks={"01.neuron": (0, "did not finish within")})
     add("sys_exit.ipynb", inserted(sol1, "import sys\nsys.exit('bye')\n"),
-        total=8, problems=["called sys.exit()"])
+        total=10, problems=["called sys.exit()"])
     add("killed_kernel.ipynb", inserted(sol1, "import os\nos._exit(1)\n", after=5),
-        total=8, problems=["stopped the kernel"])
+        total=10, problems=["stopped the kernel"])
     add("kernel_killed_in_task.ipynb",
         with_cell(sol1, "relu", "def relu(z):\n    import os\n    os._exit(3)\n"),
-        total=7, tasks={"01.relu": (0, "stopped the kernel")})
+        total=9, tasks={"01.relu": (0, "stopped the kernel")})
     add("memory_bomb.ipynb",
         inserted(sol1, "blocks = []\nwhile True:\n    blocks.append(np.empty(10**8))\n"),
-        total=8, problems=["ran out of memory"])
+        total=10, problems=["ran out of memory"])
     add("output_flood.ipynb", inserted(sol1, "print('x' * 10_000_000)\n"),
-        total=8, problems=["MB of output"])
+        total=10, problems=["MB of output"])
 
     # -- not notebooks --------------------------------------------------------------------
     add("not_a_notebook.ipynb", "import numpy as np\nprint('my answers')\n",
@@ -132,7 +133,7 @@ def build_all(solutions_dir, exercises_dir, target):
     # -- cells and functions moved, deleted, renamed -----------------------------------------
     nb = copy.deepcopy(sol1)
     del nb["cells"][cell_index(nb, "dense_forward")]
-    add("deleted_cell.ipynb", nb, total=6,  # a bug costs once: task 5 gets a correct dense_forward
+    add("deleted_cell.ipynb", nb, total=8,  # a bug costs once: task 5 gets a correct dense_forward
         tasks={"01.dense_forward": (0, "not found"),
                "01.two_layer_forward": (2, "your `dense_forward` is missing (task 4)")})
     nb = copy.deepcopy(sol1)
@@ -140,10 +141,10 @@ def build_all(solutions_dir, exercises_dir, target):
     nb["cells"][i]["source"] = source(nb["cells"][i]).replace("def sigmoid(", "def my_sigmoid(")
     j = cell_index(nb, "two_layer_forward")
     nb["cells"][j]["source"] = source(nb["cells"][j]).replace("sigmoid(", "my_sigmoid(")
-    add("renamed_function.ipynb", nb, total=6, tasks={"01.sigmoid": (0, "did you rename")})
+    add("renamed_function.ipynb", nb, total=8, tasks={"01.sigmoid": (0, "did you rename")})
     nb = copy.deepcopy(sol1)
     nb["cells"] = nb["cells"][:2] + list(reversed(nb["cells"][2:]))
-    add("reordered_cells.ipynb", nb, total=8)
+    add("reordered_cells.ipynb", nb, total=10)
 
     # -- cheating ---------------------------------------------------------------------------
     cheat = ("import backproplib.checks as checks\n"
@@ -162,7 +163,7 @@ def build_all(solutions_dir, exercises_dir, target):
                    "    layer = getattr(lib, 'De' + 'nse')(W.shape[0], W.shape[1])\n"
                    "    layer.params['W'][...] = W\n    layer.params['b'][...] = b\n"
                    "    return layer.forward(X)\n")
-    add("calls_the_library.ipynb", nb, total=1,
+    add("calls_the_library.ipynb", nb, total=3,
         tasks={"01.sigmoid": (0, "backproplib's own"), "01.relu": (0, "backproplib's own"),
                "01.dense_forward": (0, "backproplib's own"),
                "01.two_layer_forward": (0, "backproplib's own")})

@@ -78,4 +78,28 @@ def two_layer_forward(X, W1, b1, W2, b2):
 def two_layer_forward(X, W1, b1, W2, b2):
     return np.maximum(X @ W1 + b1, 0) @ W2 + b2
 """, "not ReLU"),
+    ("01.question_parameters", """
+def question_parameters():
+    return 784 * 128
+""", "not the biases"),
+    ("01.question_parameters", """
+def question_parameters():
+    return 784 + 128
+""", "not D + M"),
+    ("01.question_parameters", """
+def question_parameters():
+    return 1000
+""", "too small"),
+    ("01.question_nonlinearity", """
+def question_nonlinearity():
+    return 3
+""", "ReLU's outputs are unbounded"),
+    ("01.question_nonlinearity", """
+def question_nonlinearity():
+    return 4
+""", "expressive power"),
+    ("01.question_nonlinearity", """
+def question_nonlinearity():
+    return 'b'
+""", "the number of one option"),
 ]

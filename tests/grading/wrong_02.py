@@ -107,4 +107,28 @@ def cross_entropy_gradient(Z, y):
     P[np.arange(len(y)), y] -= 1
     return -P / len(y)
 """, "the sign"),
+    ("02.question_uniform", """
+def question_uniform():
+    return 0.1
+""", "minus its logarithm"),
+    ("02.question_uniform", """
+def question_uniform():
+    return 1
+""", "natural logarithm"),
+    ("02.question_uniform", """
+def question_uniform():
+    return -2.302585
+""", "minus sign"),
+    ("02.question_saturation", """
+def question_saturation():
+    return 3
+""", "the steps are small"),
+    ("02.question_saturation", """
+def question_saturation():
+    return 1
+""", "differentiable everywhere"),
+    ("02.question_saturation", """
+def question_saturation():
+    pass
+""", "returned None"),
 ]

@@ -86,4 +86,28 @@ def two_layer_backward(X, Y, W1, b1, W2, b2):
     dZ1 = (dY @ W2.T) * A1 * (1 - A1)
     return A1.T @ dY, dY.sum(axis=0), X.T @ dZ1, dZ1.sum(axis=0)
 """, "order of the task"),
+    ("03.question_chain_rule", """
+def question_chain_rule():
+    return 2
+""", "multiplies by du/dw"),
+    ("03.question_chain_rule", """
+def question_chain_rule():
+    return 3
+""", "only the last link"),
+    ("03.question_chain_rule", """
+def question_chain_rule():
+    return 7.5
+""", "too large"),
+    ("03.question_fan_out", """
+def question_fan_out():
+    return 1
+""", "would be lost"),
+    ("03.question_fan_out", """
+def question_fan_out():
+    return 4
+""", "twice the effect"),
+    ("03.question_fan_out", """
+def question_fan_out():
+    return 5
+""", "1 to 4"),
 ]

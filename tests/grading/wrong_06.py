@@ -27,12 +27,11 @@ def momentum_update(theta, grad, v, lr, mu):
 '''
 
 LOOP = GIVEN + '''
-def train_network(X, y, W1, b1, W2, b2, epochs, lr, mu, batch_size, seed):
+def train_network(X, y, W1, b1, W2, b2, lr, mu, batch_size, orders):
     params = [W1.copy(), b1.copy(), W2.copy(), b2.copy()]
     vs = [np.zeros_like(p) for p in params]
-    rng = np.random.default_rng(seed)
     N = len(X)
-    for epoch in range(epochs):
+    for e in range(len(orders)):
         ORDER
         for start in range(0, STOP, batch_size):
             batch = order[start:start + batch_size]
@@ -43,7 +42,7 @@ def train_network(X, y, W1, b1, W2, b2, epochs, lr, mu, batch_size, seed):
 '''
 
 
-def loop(order="order = rng.permutation(N)", stop="N",
+def loop(order="order = orders[e]", stop="N",
          update="params[i], vs[i] = momentum_update(params[i], g, vs[i], lr, mu)"):
     return LOOP.replace("ORDER", order).replace("STOP", stop).replace("UPDATE", update)
 
@@ -89,9 +88,38 @@ def accuracy(scores, y):
 def accuracy(scores, y):
     return np.mean(scores.argmax(axis=0) == y)
 ''', "shapes do not fit"),
-    ("06.train_network", loop(order="order = np.arange(N)"), "shuffle the examples"),
-    ("06.train_network", loop(order="rng = np.random.default_rng(seed); order = rng.permutation(N)"),
-     "same order"),
+    ("06.train_network", loop(order="order = np.arange(N)"), "use the given orders"),
+    ("06.train_network", loop(order="order = orders[0]"), "every epoch used the first order"),
+    ("06.train_network", loop(order="order = np.random.default_rng(e).permutation(N)"),
+     "in epoch e the batches orders[e]"),
     ("06.train_network", loop(update="params[i] = params[i] - lr * g"), "without momentum"),
     ("06.train_network", loop(stop="N - batch_size + 1"), "last mini-batch"),
+    ("06.train_network", loop(order="order = orders[e]; vs = [np.zeros_like(p) for p in params]"),
+     "velocities carry over"),
+    ("06.bce_with_logits", '''
+def bce_with_logits(z, y):
+    p = 1 / (1 + np.exp(-z))
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))), (p - y) / len(z)
+''', "not numerically stable"),
+    ("06.bce_with_logits", '''
+def bce_with_logits(z, y):
+    L = np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return float(L), p - y
+''', "puts a 1/N into every gradient"),
+    ("06.bce_with_logits", '''
+def bce_with_logits(z, y):
+    L = np.mean(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return float(L), (y - p) / len(z)
+''', "prediction minus target"),
+    ("06.bce_with_logits", '''
+def bce_with_logits(z, y):
+    L = np.sum(np.maximum(z, 0) - y * z + np.log1p(np.exp(-np.abs(z))))
+    e = np.exp(-np.abs(z))
+    p = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
+    return float(L), (p - y) / len(z)
+''', "not their sum"),
 ]

@@ -69,6 +69,23 @@ def split_train_validation(X, y, val_fraction, seed):
     n_val = int(val_fraction * len(X))
     return X[order[n_val:]], X[order[:n_val]], y[order[n_val:]], y[order[:n_val]]
 ''', "int() rounds down"),
+    ("07.weight_decay_step", '''
+def weight_decay_step(W, dW, lr, lam):
+    return W - lr * (dW + lam / 2 * W)
+''', "you used (λ/2) W"),
+    ("07.weight_decay_step", '''
+def weight_decay_step(W, dW, lr, lam):
+    return W - lr * dW + lr * lam * W
+''', "the weights grow"),
+    ("07.weight_decay_step", '''
+def weight_decay_step(W, dW, lr, lam):
+    return W - lr * dW - lam * W
+''', "the learning rate multiplies it too"),
+    ("07.weight_decay_step", '''
+def weight_decay_step(W, dW, lr, lam):
+    W -= lr * (dW + lam * W)
+    return W
+''', "changed its input `W` in place"),
     ("07.early_stopping", rule(start="0"), "counted from 1"),
     ("07.early_stopping", '''
 def early_stopping(val_losses, patience):

@@ -11,6 +11,7 @@ The functions the learner writes (Lesson 01):
 import numpy as np
 
 from ...activations import sigmoid as _sigmoid
+from .. import questions
 from ..spec import Case, Mistake, Task
 from ..spec import normal as _normal
 
@@ -157,4 +158,33 @@ TWO_LAYER = Task(
     uses=("01.sigmoid", "01.dense_forward"),
 )
 
-TASKS = (NEURON, SIGMOID, RELU, DENSE_FORWARD, TWO_LAYER)
+
+# -- 6, 7. questions -----------------------------------------------------------------------------
+
+PARAMETERS = questions.number(
+    "01.question_parameters", "the parameters of a dense layer",
+    answer=784 * 128 + 128,
+    why="W has D · M = 784 · 128 = 100,352 entries and b one per unit, 128: 100,480 in all",
+    typical=((784 * 128, "you counted the weights W (D · M) but not the biases b, one per unit"),
+             (784 + 128, "a dense layer connects every input to every unit: D · M weights, not "
+                         "D + M"),
+             (784 * 128 + 784, "there is one bias per unit (M = 128), not one per input")),
+    rtol=0.0)
+
+NONLINEARITY = questions.choice(
+    "01.question_nonlinearity", "why the activation is non-linear",
+    options=("it makes the forward pass faster",
+             "without it, two dense layers compute what one dense layer can: X W1 W2 is X W "
+             "with W = W1 W2",
+             "it keeps every output between 0 and 1",
+             "without it the network has no gradient"),
+    answer=2,
+    why="a composition of linear maps is linear, so depth without a non-linearity adds nothing "
+        "(Lesson 01): only the activation lets a network draw curved boundaries",
+    why_not={1: "an activation is extra work in the forward pass, not a saving",
+             3: "only some activations do that (the sigmoid); ReLU's outputs are unbounded, and "
+                "it works very well",
+             4: "a linear network has gradients too (a line fit is trained by gradient descent); "
+                "what it lacks is expressive power"})
+
+TASKS = (NEURON, SIGMOID, RELU, DENSE_FORWARD, TWO_LAYER, PARAMETERS, NONLINEARITY)

@@ -17,6 +17,7 @@ from ...losses import mse as _mse
 from ...losses import mse_gradient as _mse_gradient
 from ...losses import one_hot as _one_hot
 from ...losses import softmax as _softmax
+from .. import questions
 from ..spec import Case, Mistake, Task
 from ..spec import normal as _normal
 
@@ -199,4 +200,35 @@ CROSS_ENTROPY_GRADIENT = Task(
     uses=("02.softmax",),
 )
 
-TASKS = (MSE, MSE_GRADIENT, SOFTMAX, CROSS_ENTROPY, CROSS_ENTROPY_GRADIENT)
+
+# -- 6, 7. questions -----------------------------------------------------------------------------
+
+UNIFORM = questions.number(
+    "02.question_uniform", "the cross-entropy of a guess",
+    answer=float(np.log(10)),
+    why="every class gets p = 1/10, so L = −log(1/10) = log 10 ≈ 2.303 (natural logarithm), "
+        "whatever the true class: the loss of a model that knows nothing, log K (eq. 2.5)",
+    typical=((0.1, "0.1 is the probability of the true class; the loss is minus its logarithm, "
+                   "−log 0.1"),
+             (1.0, "the cross-entropy uses the natural logarithm: −ln(1/10) = ln 10, not "
+                   "log₁₀ 10 = 1"),
+             (-float(np.log(10)), "mind the minus sign: L = −log p, and log 0.1 < 0, so the "
+                                  "loss is positive")))
+
+SATURATION = questions.choice(
+    "02.question_saturation", "why MSE stalls a sigmoid classifier",
+    options=("the MSE is not differentiable at the target",
+             "its gradient with respect to z carries the factor σ'(z), nearly 0 when the "
+             "neuron is confidently wrong",
+             "the MSE of a wrong prediction is too large, so the steps overshoot",
+             "the MSE needs a smaller learning rate than the cross-entropy"),
+    answer=2,
+    why="∂L/∂z = 2(a − y) σ'(z) (eq. 2.8), and σ'(z) ≈ 0 for large |z|; the cross-entropy "
+        "cancels that factor, ∂L/∂z = σ(z) − y (eq. 2.7), so a wrong neuron is pushed hard",
+    why_not={1: "the MSE is a smooth parabola in the prediction, differentiable everywhere",
+             3: "the opposite: on a saturated sigmoid the MSE's gradient is tiny (at most "
+                "2 σ'(z) ≤ 0.5), so the steps are small, not too large",
+             4: "no learning rate fixes it: the factor σ'(z) makes the gradient of a "
+                "confidently wrong neuron hundreds of times smaller than that of a right one"})
+
+TASKS = (MSE, MSE_GRADIENT, SOFTMAX, CROSS_ENTROPY, CROSS_ENTROPY_GRADIENT, UNIFORM, SATURATION)

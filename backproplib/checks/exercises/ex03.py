@@ -14,6 +14,7 @@ import numpy as np
 
 from ...activations import sigmoid as _sigmoid
 from ...activations import sigmoid_derivative as _dsigmoid
+from .. import questions
 from ..spec import Case, Mistake, Task
 from ..spec import normal as _normal
 
@@ -180,4 +181,33 @@ TWO_LAYER_BACKWARD = Task(
     uses=("03.dense_backward", "03.sigmoid_backward"),
 )
 
-TASKS = (DENSE_BACKWARD, SIGMOID_BACKWARD, RELU_BACKWARD, TWO_LAYER_BACKWARD)
+
+# -- 5, 6. questions -----------------------------------------------------------------------------
+
+CHAIN_RULE = questions.number(
+    "03.question_chain_rule", "a derivative by the chain rule",
+    answer=6.0,
+    why="with u = w·x − y = 2·3 − 5 = 1, L = u², so dL/dw = dL/du · du/dw = 2u · x = 2 · 1 · 3 "
+        "= 6 (eq. 3.2: one local derivative at a time)",
+    typical=((2.0, "you stopped at dL/du = 2u = 2; the chain rule multiplies by du/dw = x = 3"),
+             (3.0, "du/dw = x = 3 is only the last link: multiply by dL/du = 2u = 2"),
+             (1.0, "L = u² = 1 is the loss itself; its slope is 2u · x"),
+             (36.0, "that is (w·x)² ... compute u = w·x − y = 1 first, then dL/dw = 2u · x")))
+
+FAN_OUT = questions.choice(
+    "03.question_fan_out", "a value used twice",
+    options=("the gradient of its first use only",
+             "the sum of the gradients of both uses",
+             "the product of the gradients of both uses",
+             "the mean of the gradients of both uses"),
+    answer=2,
+    why="nudging the value changes the loss through both uses at once, and the two effects "
+        "add (the multivariable chain rule); that is why backward passes accumulate with += and "
+        "why gradients are zeroed before each pass",
+    why_not={1: "the second use also depends on the value: its contribution would be lost",
+             3: "the chain rule multiplies along one path and adds across paths; two uses are "
+                "two paths",
+             4: "nothing divides by the number of uses: a value used twice has twice the effect "
+                "of a nudge"})
+
+TASKS = (DENSE_BACKWARD, SIGMOID_BACKWARD, RELU_BACKWARD, TWO_LAYER_BACKWARD, CHAIN_RULE, FAN_OUT)

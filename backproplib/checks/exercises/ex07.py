@@ -1,10 +1,12 @@
-"""Exercise 07 · Generalisation: a validation split, the early-stopping rule, early stopping.
+"""Exercise 07 · Generalisation: a validation split, weight decay, the early-stopping rule, early stopping.
 
-The functions the learner writes (Lesson 07):
+The functions the learner writes (Lesson 07), one per section of the lesson:
     split_train_validation(X, y, val_fraction, seed)
                         -> X_train, X_val, y_train, y_val: order = rng.permutation(N) with
                            rng = np.random.default_rng(seed); the first round(val_fraction · N)
                            rows of that order are the validation part, the rest the training part
+    weight_decay_step(W, dW, lr, lam)
+                        -> W − η (∂L/∂W + λ W), a new array (eqs. 7.3, 7.4)
     early_stopping(val_losses, patience)
                         validation losses of epochs 1, 2, ... -> (best_epoch, stop_epoch): stop
                         after the first epoch that is ``patience`` epochs past the best so far
@@ -81,7 +83,39 @@ SPLIT = Task(
 )
 
 
-# -- 2. the early-stopping rule ------------------------------------------------------------------
+# -- 2. a step with weight decay ----------------------------------------------------------------
+
+def _decay_cases(rng):
+    return [Case((_normal(rng, 4, 3), _normal(rng, 4, 3), 0.1, 0.01), "W (4, 3), η = 0.1, λ = 0.01"),
+            Case((_normal(rng, 5, 2), _normal(rng, 5, 2), 0.05, 0.5), "W (5, 2), η = 0.05, λ = 0.5")]
+
+
+def _decay(W, dW, lr, lam, factor=1.0, sign=1.0, decay_lr=True):
+    decay = sign * factor * lam * W
+    return W - lr * dW - (lr * decay if decay_lr else decay)
+
+
+WEIGHT_DECAY = Task(
+    id="07.weight_decay_step", function="weight_decay_step", title="a step with weight decay",
+    points=2, args=("W", "dW", "lr", "lam"), cases=_decay_cases, reference=_decay,
+    sizes=lambda *a: {},
+    mistakes=(
+        Mistake("the gradient of (λ/2)‖W‖² is λ W (the ½ cancels the 2 of the square, eq. 7.3); "
+                "you used (λ/2) W", lambda *a: _decay(*a, factor=0.5)),
+        Mistake("the gradient of (λ/2)‖W‖² is λ W, not 2λ W: the ½ in eq. 7.2 is there to "
+                "cancel the 2", lambda *a: _decay(*a, factor=2.0)),
+        Mistake("weight decay pulls W towards zero: the step subtracts η λ W (eq. 7.4); you "
+                "added it, so the weights grow", lambda *a: _decay(*a, sign=-1.0)),
+        Mistake("λ W is part of the gradient (eq. 7.3), so the learning rate multiplies it too: "
+                "W − η (∂L/∂W + λ W)", lambda *a: _decay(*a, decay_lr=False)),
+        Mistake("you left out the decay: W − η (∂L/∂W + λ W), eq. 7.3",
+                lambda W, dW, lr, lam: W - lr * dW),
+    ),
+    forbidden=("SGD", "train", "train_step"),
+)
+
+
+# -- 3. the early-stopping rule ------------------------------------------------------------------
 
 def _curve(rng, n, turn, noise=0.02):
     """A validation curve that falls until epoch ``turn`` and then rises, with a little noise."""
@@ -134,7 +168,7 @@ EARLY_STOPPING = Task(
 )
 
 
-# -- 3. training with early stopping -------------------------------------------------------------
+# -- 4. training with early stopping -------------------------------------------------------------
 
 def train_with_early_stopping_reference(X_train, y_train, X_val, y_val, hidden, lr, max_epochs,
                                         patience, seed, restore=True, first=1, by="val_loss"):
@@ -214,4 +248,4 @@ TRAIN_WITH_EARLY_STOPPING = Task(
     forbidden=(),
 )
 
-TASKS = (SPLIT, EARLY_STOPPING, TRAIN_WITH_EARLY_STOPPING)
+TASKS = (SPLIT, WEIGHT_DECAY, EARLY_STOPPING, TRAIN_WITH_EARLY_STOPPING)

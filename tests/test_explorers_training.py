@@ -1,0 +1,312 @@
+"""Lesson 06's explorers: gradient descent, mini-batches, live training, the sweep, the digits.
+
+The pure functions are checked against computations written out here; the widgets are driven
+headless by setting every control, including the extremes of each slider.
+"""
+
+import math
+
+import numpy as np
+import pytest
+
+from backproplib import BinaryCrossEntropy, mlp, train
+from backproplib.errors import ConfigError, ShapeError
+from backproplib.explorers.descent import (
+    STEEP,
+    BatchNoiseExplorer,
+    DescentExplorer,
+    batch_line_data,
+    bowl_loss_and_grad,
+    descent_path,
+    minibatch_run,
+)
+from backproplib.explorers.digits import (
+    DigitExplorer,
+    confusion_matrix,
+    misclassified,
+    read_digit,
+    train_digits,
+)
+from backproplib.explorers.live_training import (
+    LiveTrainingExplorer,
+    decision_grid,
+    snapshot_epochs,
+    toy_data,
+    train_2d,
+)
+from backproplib.explorers.reveal import judge_prediction
+from backproplib.explorers.sweep import SweepRevealExplorer, lr_width_sweep, sweep_reveal
+
+
+def slider_extremes(control):
+    """The values a test should visit for a control: both ends of a slider, every option."""
+    if hasattr(control, "options"):
+        return [value for _, value in control.options] if isinstance(control.options[0], tuple) \
+            else list(control.options)
+    if hasattr(control, "base"):               # a FloatLogSlider: min and max are exponents
+        return [control.base ** control.min, control.base ** control.max]
+    return [control.min, control.max]
+
+
+def shown_numbers_are_finite(explorer):
+    text = explorer.readout.value.lower()
+    return "nan" not in text and "inf " not in text and "cannot be computed" not in text
+
+
+# -- gradient descent on the bowl -----------------------------------------------------------------
+
+def test_bowl_gradient_matches_a_finite_difference():
+    theta, h = np.array([1.3, -0.7]), 1e-6
+    _, grad = bowl_loss_and_grad(theta)
+    numeric = [(bowl_loss_and_grad(theta + e)[0] - bowl_loss_and_grad(theta - e)[0]) / (2 * h)
+               for e in np.eye(2) * h]
+    np.testing.assert_allclose(grad, numeric, rtol=1e-6)
+
+
+@pytest.mark.parametrize("lr", [0.01, 0.08, 0.15])
+def test_descent_without_momentum_shrinks_each_coordinate_by_one_minus_eta_lambda(lr):
+    run = descent_path(lr, 25, start=(-4.0, 2.0))
+    k = np.arange(26)
+    np.testing.assert_allclose(run.path[:, 0], -4.0 * (1 - lr * 1.0) ** k, rtol=1e-12)
+    np.testing.assert_allclose(run.path[:, 1], 2.0 * (1 - lr * STEEP) ** k, rtol=1e-9, atol=1e-12)
+
+
+def test_descent_with_momentum_matches_a_loop_written_here():
+    lr, mu = 0.03, 0.8
+    theta, v, path = np.array([-4.0, 2.0]), np.zeros(2), []
+    for _ in range(40):
+        v = mu * v - lr * np.array([1.0, STEEP]) * theta
+        theta = theta + v
+        path.append(theta)
+    np.testing.assert_allclose(descent_path(lr, 40, mu).path[1:], path, rtol=1e-12)
+
+
+@pytest.mark.parametrize("lr, steps, verdict", [(0.001, 30, "too slow"), (0.05, 100, "smooth"),
+                                                (0.15, 60, "zig-zag"), (0.25, 30, "diverged")])
+def test_descent_verdicts_follow_eq_6_4(lr, steps, verdict):
+    assert descent_path(lr, steps).verdict == verdict
+
+
+def test_a_diverging_run_stops_before_overflow_and_says_so():
+    run = descent_path(50.0, 100)
+    assert run.verdict == "diverged" and 0 < run.diverged_at < 100
+    assert np.all(np.isfinite(run.path)) and np.all(np.isfinite(run.losses))
+    assert "smaller learning rate" in run.message
+
+
+def test_descent_explorer_every_control_at_its_extremes():
+    e = DescentExplorer()
+    for name, control in e.controls.items():
+        for value in slider_extremes(control):
+            control.value = value
+            assert e.error is None and shown_numbers_are_finite(e), (name, value)
+            assert np.all(np.isfinite(e.result.path)) and e.image.value[:4] == b"\x89PNG"
+    e.controls["lr"].value = e.controls["lr"].base ** e.controls["lr"].max
+    e.controls["momentum"].value = 0.0
+    assert e.result.verdict == "diverged" and "Diverged" in e.readout.value
+    assert e.banner.get_visible()
+    e.controls["lr"].value = 0.05
+    assert not e.banner.get_visible()
+
+
+# -- mini-batches ---------------------------------------------------------------------------------
+
+def test_full_batch_run_is_plain_gradient_descent_on_the_line():
+    x, y = batch_line_data()
+    run = minibatch_run(len(x), epochs=4, lr=0.1, x=x, y=y)
+    theta = np.array([-1.0, 2.0])
+    for k in range(4):
+        r = theta[0] * x + theta[1] - y
+        theta = theta - 0.1 * np.array([2 * np.mean(r * x), 2 * np.mean(r)])
+        np.testing.assert_allclose(run.path[k + 1], theta, rtol=1e-12)
+    assert run.iterations_per_epoch == 1 and run.noise < 1e-12
+
+
+@pytest.mark.parametrize("batch_size", [1, 5, 16, 64])
+def test_minibatch_run_uses_each_example_once_per_epoch_in_batches_of_the_given_size(batch_size):
+    x, y = batch_line_data()
+    run = minibatch_run(batch_size, epochs=2, lr=0.05, x=x, y=y, seed=3)
+    assert run.iterations_per_epoch == math.ceil(len(x) / batch_size)
+    assert len(run.path) == 2 * run.iterations_per_epoch + 1 == len(run.loss)
+    # the first update, recomputed from the first batch of the same shuffled order
+    batch = np.random.default_rng(3).permutation(len(x))[:batch_size]
+    r = -1.0 * x[batch] + 2.0 - y[batch]
+    step = -0.05 * np.array([2 * np.mean(r * x[batch]), 2 * np.mean(r)])
+    np.testing.assert_allclose(run.path[1], np.array([-1.0, 2.0]) + step, rtol=1e-12)
+    w, b = run.path[-1]
+    assert run.loss[-1] == pytest.approx(np.mean((w * x + b - y) ** 2))
+
+
+def test_smaller_batches_are_noisier():
+    noise = [minibatch_run(b, epochs=2, lr=0.05).noise for b in (1, 8, 64)]
+    assert noise[0] > noise[1] > noise[2]
+
+
+def test_batch_noise_explorer_every_control_at_its_extremes():
+    e = BatchNoiseExplorer()
+    for name, control in e.controls.items():
+        for value in slider_extremes(control):
+            control.value = value
+            assert e.error is None and shown_numbers_are_finite(e), (name, value)
+    e.controls["batch_size"].value, e.controls["epochs"].value = 1, 20
+    e.controls["lr"].value = e.controls["lr"].base ** e.controls["lr"].max
+    assert np.all(np.isfinite(e.result.loss))
+    assert "iterations (updates) per epoch" in e.readout.value
+
+
+def test_minibatch_divergence_is_reported_with_finite_numbers():
+    run = minibatch_run(1, epochs=3, lr=5.0)
+    assert run.diverged and np.all(np.isfinite(run.loss)) and run.stop_epoch == -1
+
+
+# -- live training --------------------------------------------------------------------------------
+
+def test_decision_grid_is_the_sigmoid_of_the_network_at_each_point():
+    net = mlp([2, 5, 1], activation="tanh", seed=1)
+    xs, ys, P = decision_grid(net, (-1, 2), (0, 1), n=7)
+    assert P.shape == (7, 7)
+    for i, j in [(0, 0), (3, 5), (6, 2)]:
+        z = net.forward(np.array([[xs[j], ys[i]]]))[0, 0]
+        assert P[i, j] == pytest.approx(1 / (1 + np.exp(-z)))
+
+
+def test_train_2d_is_the_library_training_run_and_keeps_its_snapshots():
+    run = train_2d("moons", width=8, depth=1, lr=0.1, epochs=12)
+    X, y = toy_data("moons")
+    net = mlp([2, 8, 1], activation="tanh", init="xavier", seed=0)
+    history = train(net, BinaryCrossEntropy(), X, y.reshape(-1, 1).astype(float), epochs=12,
+                    lr=0.1, momentum=0.9, batch_size=20, seed=0)
+    np.testing.assert_allclose(run.loss, history.loss)
+    np.testing.assert_allclose(run.accuracy, history.accuracy)
+    assert [e for e, _ in run.snapshots] == snapshot_epochs(12)
+    xs, ys = run.grid
+    np.testing.assert_allclose(run.snapshots[-1][1], decision_grid(net, (xs[0], xs[-1]),
+                                                                   (ys[0], ys[-1]))[2])
+
+
+def test_train_2d_learns_the_spirals_and_reports_a_failing_learning_rate():
+    good = train_2d("spirals", 16, 2, 0.1, 150)
+    assert good.accuracy[-1] > 0.95 and good.diverged_epoch == -1
+    bad = train_2d("spirals", 16, 2, 10.0, 30)
+    assert "too large" in bad.message and np.all(np.isfinite(bad.loss))
+
+
+def test_train_2d_catches_divergence():
+    huge = train_2d("moons", 64, 3, 1e6, 10)
+    assert huge.diverged_epoch == -1 and "Not learning" in huge.message
+    run = train_2d("moons", 64, 3, 1e306, 20)     # the weights overflow to inf
+    assert run.diverged_epoch > 0 and "Diverged" in run.message
+    assert len(run.loss) == run.diverged_epoch - 1 and np.all(np.isfinite(run.loss))
+    with pytest.raises(ConfigError, match="unknown data set"):
+        toy_data("circles!")
+
+
+def test_live_explorer_redraws_while_training_and_survives_every_extreme():
+    e = LiveTrainingExplorer(epochs=20)
+    assert e.frames == 0                      # the first run draws once, at the end
+    e.controls["width"].value = 4
+    assert e.frames == len(snapshot_epochs(20)) and e.progress.value == 20
+    for name, control in e.controls.items():
+        for value in slider_extremes(control):
+            control.value = value
+            assert e.error is None and shown_numbers_are_finite(e), (name, value)
+            assert e.progress.value == len(e.result.loss)
+    e.controls["lr"].value = 10.0
+    assert "too large" in e.readout.value or "Diverged" in e.readout.value
+
+
+# -- the sweep and the guessing game --------------------------------------------------------------
+
+def test_sweep_cells_are_the_runs_of_train_2d():
+    sweep = lr_width_sweep(lrs=(0.1, 1e6), widths=(2, 8), dataset="moons", epochs=5)
+    run = train_2d("moons", 8, 1, 0.1, 5, snapshots=1)
+    assert sweep.accuracy[0, 1] == run.accuracy[-1] and sweep.loss[0, 1] == run.loss[-1]
+    assert not sweep.failed[0].any() and sweep.failed[1].all()
+    assert np.all(np.isfinite(sweep.accuracy)) and np.all(np.isfinite(sweep.loss[0]))
+
+
+@pytest.mark.parametrize("predicted, actual, grade", [(90, 89, "spot on"), (80, 84.5, "close"),
+                                                      (50, 99, "far off")])
+def test_judge_prediction_grades_the_distance(predicted, actual, grade):
+    v = judge_prediction(predicted, actual)
+    assert v.grade == grade and v.off_by == pytest.approx(predicted - actual)
+    assert ("too high" in v.text) == (predicted > actual + 2)
+
+
+def test_sweep_reveal_hides_the_answer_until_revealed_and_hides_it_again_on_a_new_guess():
+    sweep = lr_width_sweep(lrs=(0.1, 1e6), widths=(2, 8), dataset="moons", epochs=5)
+    with pytest.raises(ConfigError):
+        sweep_reveal(sweep, 2, 0, 50)
+    e = SweepRevealExplorer(sweep)
+    actual = f"{100 * sweep.accuracy[0, 0]:.1f}"
+    assert actual not in e.readout.value and "Reveal" in e.readout.value
+    e.controls["prediction"].value = 40
+    e.controls["reveal"].value = True
+    assert actual in e.readout.value and (0, 0) in e.shown
+    e.controls["prediction"].value = 100                  # a new guess hides the answer
+    assert e.controls["reveal"].value is False and actual not in e.readout.value
+    for i in range(2):
+        for j in range(2):
+            e.controls["lr"].value, e.controls["width"].value = i, j
+            e.controls["reveal"].value = True
+            assert shown_numbers_are_finite(e)
+    assert len(e.shown) == 4 and "failed" in [t.get_text() for t in e.texts[1]]
+
+
+# -- the digits -----------------------------------------------------------------------------------
+
+def test_confusion_matrix_counts_every_pair():
+    y_true, y_pred = np.array([0, 1, 2, 2, 1, 0, 2]), np.array([0, 2, 2, 1, 1, 0, 2])
+    C = confusion_matrix(y_true, y_pred, K=3)
+    expected = np.zeros((3, 3), int)
+    for t, p in zip(y_true, y_pred):
+        expected[t, p] += 1
+    assert np.array_equal(C, expected) and C.sum() == 7
+    assert misclassified(y_true, y_pred).tolist() == [1, 3]
+    with pytest.raises(ShapeError):
+        confusion_matrix(y_true, y_pred[:3])
+
+
+@pytest.fixture(scope="module")
+def digits_model():
+    return train_digits(hidden=32, epochs=8, lr=0.05)
+
+
+def test_digits_model_reads_most_test_digits_and_its_readings_are_softmax(digits_model):
+    m = digits_model
+    assert m.test_accuracy == pytest.approx(np.mean(m.predicted == m.y_test)) and m.test_accuracy > 0.9
+    r = read_digit(m, m.X_test[5], m.y_test[5])
+    z = m.network.forward((m.X_test[5:6] - m.scaler.mean) / m.scaler.std)[0]
+    np.testing.assert_allclose(r.probabilities, np.exp(z - z.max()) / np.exp(z - z.max()).sum())
+    assert r.predicted == m.predicted[5] and r.probabilities.sum() == pytest.approx(1.0)
+
+
+def test_digit_explorer_picks_draws_copies_and_clears(digits_model):
+    e = DigitExplorer(digits_model)
+    index = e.controls["index"]
+    for value in (index.min, index.max):
+        index.value = value
+        assert e.result.label == digits_model.y_test[value] and shown_numbers_are_finite(e)
+    def click(k):                                         # what a click in the browser does
+        e.pixels[k].value = not e.pixels[k].value
+
+    click(10)                                             # one click: grey
+    assert e.canvas[10] == 8 and e.controls["source"].value == "my drawing"
+    assert e.result.label == -1 and np.isfinite(e.result.probabilities).all()
+    click(10)
+    assert e.canvas[10] == 16                             # two clicks: black
+    click(10)
+    assert e.canvas[10] == 0                              # three: white again
+    e.copy_test_image()
+    assert np.all(np.isin(e.canvas, (0, 8, 16)))
+    assert e.result.image.sum() > 0 and "reads a" in e.readout.value
+    e.set_canvas(np.zeros(64))
+    assert e.result.image.sum() == 0 and np.isfinite(e.result.probabilities).all()
+    e.controls["source"].value = "test image"
+    assert e.result.label >= 0
+
+
+def test_train_digits_is_reproducible():
+    a, b = train_digits(hidden=16, epochs=2), train_digits(hidden=16, epochs=2)
+    assert a.test_accuracy == b.test_accuracy
+    np.testing.assert_array_equal(a.predicted, b.predicted)
