@@ -253,7 +253,7 @@ def dense_forward(X, W, b):
     return layer.forward(X)
 """)
     cases["hostile_library_detours.ipynb"] = (nb, {  # task 5 gets correct helpers: it costs once
-        "total": 3, "tasks": {"01.neuron": (1, ""), "01.sigmoid": (0, "backproplib's own"),
+        "total": 5, "tasks": {"01.neuron": (1, ""), "01.sigmoid": (0, "backproplib's own"),
                               "01.relu": (0, "backproplib's own"),
                               "01.dense_forward": (0, "backproplib's own"),
                               "01.two_layer_forward": (2, "judged with a correct one")}})
