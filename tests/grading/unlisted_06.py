@@ -28,12 +28,10 @@ def accuracy(scores, y):
     return np.sum(scores.argmax(axis=1) == y) / scores.shape[1]
 """, "instead of N"),
     ("06.train_network", """
-def train_network(X, y, W1, b1, W2, b2, epochs, lr, mu, batch_size, seed):
+def train_network(X, y, W1, b1, W2, b2, lr, mu, batch_size, orders):
     params = [W1.copy(), b1.copy(), W2.copy(), b2.copy()]
     vs = [np.zeros_like(p) for p in params]
-    rng = np.random.default_rng(seed)
-    for _ in range(epochs):
-        order = rng.permutation(len(X))
+    for order in orders:
         for start in range(0, len(X), batch_size):
             idx = order[start:start + batch_size]
             _, grads = loss_and_gradients(X[idx], y[idx], *params)
@@ -44,12 +42,10 @@ def train_network(X, y, W1, b1, W2, b2, epochs, lr, mu, batch_size, seed):
     return tuple(params)
 """, "unchanged"),
     ("06.train_network", """
-def train_network(X, y, W1, b1, W2, b2, epochs, lr, mu, batch_size, seed):
+def train_network(X, y, W1, b1, W2, b2, lr, mu, batch_size, orders):
     params = [W1.copy(), b1.copy(), W2.copy(), b2.copy()]
     vs = [np.zeros_like(p) for p in params]
-    rng = np.random.default_rng(seed)
-    for _ in range(epochs):
-        order = rng.permutation(len(X))
+    for order in orders:
         for start in range(0, len(X), batch_size):
             idx = order[start:start + batch_size]
             _, grads = loss_and_gradients(X[idx], y[start:start + batch_size], *params)
