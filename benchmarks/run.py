@@ -8,6 +8,8 @@ Sections (all by default; name some to run only those):
   --grading    grading 30 submissions, serially and with 2 jobs; a class of 200 with and
                without the sandbox
   --import     time to ``import backproplib`` in a fresh process
+  --feedback   unlisted wrong answers (tests/grading/unlisted_NN.py): share losing points, share
+               whose feedback names the cause; solutions and untouched exercises
   --suite      also time the whole test suite (python3 -m pytest; minutes, so never by default)
 
 Each figure is the median, min and max over repeated runs; every comparison is a ratio of
@@ -20,7 +22,7 @@ import platform
 import sys
 import time
 
-SECTIONS = ("step", "digits", "explorers", "notebooks", "grading", "import")
+SECTIONS = ("step", "digits", "explorers", "notebooks", "grading", "import", "feedback")
 
 
 def parse_args(argv=None):
@@ -107,6 +109,9 @@ def collect(args):
     if "import" in args.sections:
         from . import import_time
         yield from import_time.run(quick=args.quick)
+    if "feedback" in args.sections:
+        from . import feedback
+        yield from feedback.run(quick=args.quick)
 
 
 def main(argv=None):

@@ -145,7 +145,7 @@ def test_each_submission_gets_the_expected_grade_and_messages(batch, name):
             assert task["points"] < task["max"], task
         else:
             assert task["points"] == points, task
-        assert hint in task["reason"], task
+        assert hint in task["reason"] or hint in task["note"], task
     for piece in expect.get("problems", []):  # "a|b": either piece
         assert any(any(alt in p for alt in piece.split("|")) for p in row["problems"]), row["problems"]
 
@@ -171,7 +171,8 @@ def test_batch_shows_progress_and_a_summary_and_modifies_nothing(batch):
     assert f"{len(CASES)}/{len(CASES)}" in done.stderr and "grading [" in done.stderr
     assert "solution_01.ipynb" in done.stdout and "10/10" in done.stdout
     assert snapshot(batch["folder"]) == batch["before"]
-    assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "gradebook.json"]
+    assert sorted(p.name for p in batch["out"].iterdir()) == [
+        "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
 
 
 def test_no_attack_leaves_a_process_or_changes_a_file_outside_the_output(batch):
@@ -180,7 +181,8 @@ def test_no_attack_leaves_a_process_or_changes_a_file_outside_the_output(batch):
     assert snapshot(batch["folder"]) == batch["before"]  # every submission byte-for-byte
     assert batch["paths"]["sentinel"].read_text() == "untouched\n"
     assert package_digest() == batch["package"]
-    assert sorted(p.name for p in batch["out"].iterdir()) == ["gradebook.csv", "gradebook.json"]
+    assert sorted(p.name for p in batch["out"].iterdir()) == [
+        "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
     assert {n: (batch["out"] / n).read_bytes() for n in batch["book_bytes"]} == batch["book_bytes"]
 
 
@@ -210,7 +212,9 @@ def test_grading_again_gives_the_same_gradebook_and_one_notebook_prints_a_table(
     for run in ("first", "second"):
         done = grade(str(folder), "--jobs", "2", "--out", str(tmp_path / run), *OPTIONS)
         assert done.returncode == 0, done.stderr
-        books.append([(tmp_path / run / f).read_bytes() for f in ("gradebook.csv", "gradebook.json")])
+        books.append([(tmp_path / run / f).read_bytes() for f in (
+            "gradebook.csv", "gradebook.json", "class_report.html", "class_report.json",
+            "feedback/wrong_02.txt")])
     assert books[0] == books[1]
     assert len(json.loads(books[0][1])["submissions"]) == 3  # the checkpoint folder is skipped
     one = grade(str(tmp_path / "all" / "wrong_01.ipynb"), *OPTIONS)

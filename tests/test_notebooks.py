@@ -18,8 +18,10 @@ LINK = re.compile(r"\]\(([^)\s]+)\)")
 
 
 def markdown(path):
+    """The Markdown cells' text, without the licence footer that ends every notebook."""
     nb = json.loads(path.read_text(encoding="utf-8"))
-    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"]
+    return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "markdown"
+            and "licence-footer" not in c.get("metadata", {}).get("tags", [])]
 
 
 def relative_links(text):

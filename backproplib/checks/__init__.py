@@ -7,11 +7,14 @@ In an exercise notebook::
                                    # expected one, and the likely cause of a wrong answer
     summary("01")                  # the exercise's points so far, one line per task
 
-How a task is checked: the check draws tests (``Case``) from a fixed seed, calls the learner's
-function on a private copy of the inputs (``runner``), compares with a reference computed here
-(``judge``) and names the likely cause (the task's known ``Mistake``s first, then generic
-causes: shape, transpose, nan/inf, sign, a factor N). An answer that calls backproplib's own
-implementation earns nothing (``codecheck`` reads the code; ``guard`` refuses the call).
+How a task is checked: the check draws tests (``Case``) from a fixed seed and adds probes
+derived from them (``probes``: other sizes, a batch of one, exact zeros), calls the learner's
+function on a private copy of the inputs (``runner``) — with correct versions of the earlier
+tasks' functions it calls (``references``: a bug costs once) — compares with a reference
+computed here (``judge``) and names the likely cause (the task's known ``Mistake``s first,
+then the general diagnoses of ``diagnose``, then the smallest failing test in full). An
+answer that calls backproplib's own implementation earns nothing (``codecheck`` reads the
+code; ``guard`` refuses the call).
 The grader (``backprop-course grade``) runs the same functions on secret tests in a fresh
 kernel and judges the results in its own process, so nothing a notebook prints or redefines
 changes a score.
@@ -52,6 +55,8 @@ from . import codecheck, exercises
 from .feedback import format_feedback, format_summary
 from .guard import LibraryGuard
 from .judge import TaskResult, judge, library_result, result
+from .probes import with_probes
+from .references import substituted, substitutes
 from .runner import run_cases
 from .spec import Case, Mistake, Task, seed_for
 
@@ -114,13 +119,39 @@ def evaluate(task_id, function, cells=None, earlier=None, salt=0):
     used = codecheck.library_uses(cells, name, task.forbidden, task.forbidden_other)
     if used:
         return library_result(task, number, used, how="uses")
-    cases = task.cases(np.random.default_rng(seed_for(task.id, salt)))
+    cases = with_probes(task, task.cases(np.random.default_rng(seed_for(task.id, salt))))
+    sources = substitutes(task)
     guard = LibraryGuard(task.forbidden).install()
     try:
-        outcomes = run_cases(function, cases, task.args, guard, task.forbidden)
+        with substituted(function, sources):
+            outcomes = run_cases(function, cases, task.args, guard, task.forbidden)
     finally:
         guard.remove()
-    return judge(task, number, cases, outcomes, earlier)
+    earlier = _with_used_tasks(task, function, cells, dict(earlier or {}))
+    called = tuple(u for u in task.uses
+                   if _calls(cells, function, task.function, u.split(".", 1)[1]))
+    used = tuple(u for u in called if u.split(".", 1)[1] in sources)
+    return judge(task, number, cases, outcomes, earlier, substituted=used, called=called)
+
+
+def _calls(cells, function, name, used):
+    """Does the learner's function call the earlier task's function ``used``?"""
+    if cells and codecheck.defining_cell(cells, name) is not None:
+        return codecheck.calls_function(cells, name, used)
+    code = getattr(function, "__code__", None)
+    return code is not None and used in code.co_names
+
+
+def _with_used_tasks(task, function, cells, earlier):
+    """``earlier`` plus the results of the used tasks not checked yet, when the learner's
+    function of that name is at hand (so the note on a wrong earlier function is the same as
+    in the grader, which judges every task)."""
+    namespace = getattr(function, "__globals__", {})
+    for used in task.uses:
+        name = used.split(".", 1)[1]
+        if used not in earlier and callable(namespace.get(name)):
+            earlier[used] = evaluate(used, namespace[name], cells=cells)
+    return earlier
 
 
 def check(task_id, function):

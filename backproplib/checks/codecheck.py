@@ -168,3 +168,22 @@ def _bind_statements(statements, index, bindings, stars):
                 _bind_statements(getattr(node, block, []), index, bindings, stars)
             for handler in getattr(node, "handlers", []):
                 _bind_statements(handler.body, index, bindings, stars)
+
+
+def calls_function(cells, function, name):
+    """Does ``function`` refer to the top-level ``name`` (directly or through the notebook's
+    other top-level functions)? Used to say that an earlier task's function was replaced by a
+    correct one only when the answer calls it."""
+    bindings, _ = top_level_bindings(cells)
+    todo, seen = [function], set()
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in bindings or bindings[current][0] != "def":
+            continue
+        seen.add(current)
+        for sub in ast.walk(bindings[current][1]):
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Load):
+                if sub.id == name:
+                    return True
+                todo.append(sub.id)
+    return False

@@ -55,7 +55,8 @@ def format_feedback(result):
             f"{format_points(result.points)}/{format_points(result.max_points)} points")
     if result.full_marks:
         return "\n".join([head + ": correct, well done.",
-                          *("    " + line for line in result.details)])
+                          *("    " + line for line in result.details),
+                          *([f"    note: {result.note}"] if result.note else [])])
     if result.status in ("not implemented", "not found", "uses the library", "not graded"):
         return f"{head}: {result.reason}"
     lines = [head, *("    " + line.replace("\n", "\n    ") for line in result.details),

@@ -3,8 +3,12 @@
 ``judge(task, number, cases, outcomes)`` turns the Outcomes of ``runner`` into a TaskResult:
 points, a status, a one-line ``reason`` for lost points and a few ``details`` lines (the test,
 the learner's result beside the expected one). Diagnosis, in order: not implemented, an
-exception, a known mistake of the task, then generic causes — wrong shape (transposed?),
-nan/inf (overflow), sign flipped, off by a constant factor (sum vs mean: ×N).
+exception (explained: ``errors_explained``), a known mistake of the task, then the general
+diagnoses of ``diagnose`` (transposed, negated, scaled by one of the task's quantities, the
+wrong axis, right in some rows only...). When nothing explains a wrong result, the smallest
+failing test is shown in full, the learner's result beside the expected one. The hint of a
+strict (extreme-value) test is given only when its cause is seen: an inf, a nan or a
+FloatingPointError, or an answer right on every ordinary test and wrong only at the extremes.
 Only values are ever shown, never the code of a solution.
 """
 
@@ -13,12 +17,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .diagnose import diagnose_shape, diagnose_values, explain_error, fixed_argument, zero_argument
 from .feedback import describe_test, format_value, shape_text
 from .runner import STRICT, clean_message
 
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError()` with your code"
 OVERFLOW = ("your function overflows for large inputs (exp of a large number gives inf): it is "
             "not numerically stable")
+#: the start of the cause when the values are right but something else is not
+RIGHT_BUT = "the result is right, but"
+#: the start of the cause when no diagnosis explains a wrong value
+VALUES_WRONG = "the values are wrong"
 
 
 @dataclass
@@ -29,6 +38,8 @@ class TaskResult:
             "uses the library" or "not graded".
     reason: one sentence, the likely cause of lost points ("" with full marks).
     details: lines for the learner: the failing test, their result, the expected one.
+    note: a remark that does not cost points (an earlier task's function that was replaced
+          by a correct one for this task's tests).
     """
     task_id: str
     number: int
@@ -39,6 +50,7 @@ class TaskResult:
     status: str
     reason: str = ""
     details: tuple = ()
+    note: str = ""
 
     @property
     def full_marks(self):
@@ -46,12 +58,12 @@ class TaskResult:
 
     def to_dict(self):
         return {"points": self.points, "max": self.max_points, "status": self.status,
-                "reason": self.reason}
+                "reason": self.reason, "note": self.note, "details": list(self.details)}
 
 
-def result(task, number, status, points=0.0, reason="", details=()):
+def result(task, number, status, points=0.0, reason="", details=(), note=""):
     return TaskResult(task.id, number, task.function, task.title, float(points),
-                      float(task.points), status, reason, tuple(details))
+                      float(task.points), status, reason, tuple(details), note)
 
 
 def library_result(task, number, names, how="calls"):
@@ -62,42 +74,99 @@ def library_result(task, number, names, how="calls"):
                          f"write it yourself, so it earns no points")
 
 
-def judge(task, number, cases, outcomes, earlier=None):
+def judge(task, number, cases, outcomes, earlier=None, substituted=(), called=None):
     """Points and feedback for one task.
 
     cases: the task's tests; outcomes: one runner.Outcome per test (same order).
     earlier: {task id: TaskResult} of tasks already judged, to mention a failing one this uses.
+    substituted: ids of the earlier tasks whose functions were replaced by correct versions
+    while this task's tests ran (``references``).
+    called: ids of the used tasks whose functions the answer calls (default: all of ``uses``).
     """
     library = sorted({name for o in outcomes for name in o.library})
     if library:
         return library_result(task, number, library)
     if task.judge is not None:  # a question (questions.py) judges itself
         return task.judge(task, number, cases, outcomes, earlier)
+    note = dependency_note(task, earlier, substituted, called)
     failures = []
     for case, outcome in zip(cases, outcomes):
         verdict = check_case(task, case, outcome)
         if verdict is not None and verdict[0] == "not implemented":
             return result(task, number, "not implemented", reason=NOT_IMPLEMENTED)
         if verdict is not None:
-            failures.append((case, verdict))
+            failures.append((case, outcome, verdict))
     if not failures:
-        return result(task, number, "correct", points=task.points)
-    failed = {case.label for case, _ in failures}
+        return result(task, number, "correct", points=task.points, note=note)
+    failed = {case.label for case, _, _ in failures}
     labels = {case.label for case in cases}
     points = sum(p for label, p in task.partial.items() if label in labels - failed)
     points = min(points, task.points)
-    case, (kind, cause, lines) = failures[0]
+    case, outcome, (kind, cause, lines) = failures[0]
+    lines = [describe_test(task, case), *lines]
     mistake = matching_mistake(task, cases, outcomes)
+    in_place = any(c.startswith(RIGHT_BUT) for _, _, (_, c, _) in failures)
+    fixed = fixed_argument(task, cases, failures) if kind == "wrong" and not in_place else ""
     if mistake is not None:
         cause = mistake.cause
-    lines = [describe_test(task, case), *lines]
-    for used in task.uses:
-        before = (earlier or {}).get(used)
-        if before is not None and not before.full_marks:
-            lines.append(f"note: this task calls your `{before.function}`, whose check (task "
-                         f"{before.number}) did not pass — fix that one first.")
+    elif kind == "wrong" and case.hint and all(c.strict for c, _, _ in failures):
+        cause = case.hint  # right on every ordinary test, wrong only at extreme values
+    elif fixed:
+        cause = fixed
+    elif _undiagnosed_cause(cause) and zero_argument(task, cases, failures):
+        cause = zero_argument(task, cases, failures)
+    elif _undiagnosed_cause(cause):
+        cause, lines = _undiagnosed(task, cases, failures, cause, lines)
+    if note:
+        lines.append(note)
     status = "partly correct" if points > 0 else kind
-    return result(task, number, status, points, cause, lines)
+    return result(task, number, status, points, cause, lines, note)
+
+
+def dependency_note(task, earlier, substituted, called=None):
+    """'your `sigmoid` is wrong (task 2); this task was judged with a correct one' for every
+    used task that lost points (or a plain warning when no correct one was substituted)."""
+    notes = []
+    for used in task.uses if called is None else called:
+        before = (earlier or {}).get(used)
+        if before is None or before.full_marks:
+            continue
+        if used in substituted:
+            state = {"not implemented": "is not written yet", "not found": "is missing"}.get(
+                before.status, "is wrong")
+            notes.append(f"your `{before.function}` {state} (task {before.number}); this task "
+                         f"was judged with a correct one")
+        else:
+            notes.append(f"note: this task calls your `{before.function}`, whose check (task "
+                         f"{before.number}) did not pass — fix that one first.")
+    return "; ".join(notes)
+
+
+def _undiagnosed(task, cases, failures, cause, lines):
+    """No diagnosis fits: say which tests pass, and show the smallest failing test in full."""
+    passed = [c.label for c in cases if c.label not in {f[0].label for f in failures}]
+    if passed:
+        cause = (f"your function is right on the test \"{passed[0]}\" but wrong on "
+                 f"\"{failures[0][0].label}\": look at what differs between them ({cause})")
+    small, outcome, (_, _, small_lines) = min(failures, key=lambda f: _size(f[0].args))
+    if _size(small.args) <= 40:
+        if not passed:
+            cause = (f"{VALUES_WRONG}, and no typical mistake explains them: follow your code by "
+                     f"hand on the small test shown above and compare with the expected value")
+        names = list(task.args)
+        lines = [f'smallest test on which your answer differs ("{small.label}"):',
+                 *(f"  {n} = {format_value(a, indent=len(n) + 5)}"
+                   for n, a in zip(names, small.args)), *small_lines]
+    return cause, lines
+
+
+def _undiagnosed_cause(cause):
+    """Is ``cause`` the fallback 'the values are wrong (...)', maybe after an output's name?"""
+    return cause.split(": ", 1)[-1].startswith(VALUES_WRONG) or cause.startswith(VALUES_WRONG)
+
+
+def _size(args):
+    return sum(np.size(a) for a in args)
 
 
 def check_case(task, case, outcome):
@@ -108,21 +177,22 @@ def check_case(task, case, outcome):
             return "not implemented", NOT_IMPLEMENTED, []
         lines = [f"your function raised {ename}: {message}"]
         if ename == "FloatingPointError" and case.strict:
-            cause = case.hint or OVERFLOW
-        elif _is_shape_error(message):
-            cause, lines = (f"the shapes do not fit together inside your function ({ename}: "
-                            f"{message}): compare each step with the shapes given in the "
-                            f"task"), []
-        else:
-            cause, lines = case.hint or f"your function raised {ename}: {message}", []
-        return "error", cause, lines
+            return "error", case.hint or OVERFLOW, lines
+        explained = explain_error(task, case, ename, message)
+        if explained:
+            return "error", f"{explained} ({ename})", lines
+        if _is_shape_error(message):
+            return "error", (f"the shapes do not fit together inside your function ({ename}: "
+                             f"{message}): compare each step with the shapes given in the "
+                             f"task"), []
+        return "error", f"your function raised {ename}: {message}", []
     with np.errstate(all="ignore"):
         expected = task.reference(*copy.deepcopy(case.args))
     problem = compare(task, case, outcome.value, expected)
     if problem is None:
         if outcome.modified and not task.may_modify_inputs:
             names = ", ".join(f"`{n}`" for n in outcome.modified)
-            return "wrong", (f"the result is right, but your function changed its input {names} "
+            return "wrong", (f"{RIGHT_BUT} your function changed its input {names} "
                              f"in place: leave the inputs as they are and build a new array for the "
                              f"result (or work on a copy)"), []
         return None
@@ -138,12 +208,22 @@ def compare(task, case, value, expected):
     if not isinstance(value, (tuple, list)) or len(value) != len(task.outputs):
         return (f"return the {len(task.outputs)} values as a tuple: `return {names}`",
                 [f"your function returned {_kind(value)}"])
-    for name, v, e in zip(task.outputs, value, expected):
+    problems = []
+    for i, (name, v, e) in enumerate(zip(task.outputs, value, expected)):
         problem = compare_one(task, case, v, e, name)
-        if problem is not None:
-            cause, lines = problem
-            return f"{name}: {cause}", lines
-    return None
+        if problem is None:
+            continue
+        cause, lines = problem
+        other = next((task.outputs[j] for j, e2 in enumerate(expected) if j != i
+                      and as_numbers(v) is not None and close(task, as_numbers(v), e2)), None)
+        if other is not None:
+            return (f"your {name} is what {other} should be: return the values in the "
+                    f"order of the task, {names}"), lines
+        problems.append((f"{name}: {cause}", lines, cause.startswith(VALUES_WRONG)))
+    if not problems:
+        return None
+    cause, lines, _ = next((p for p in problems if not p[2]), problems[0])
+    return cause, lines
 
 
 def compare_one(task, case, value, expected, name):
@@ -157,28 +237,33 @@ def compare_one(task, case, value, expected, name):
     if exp.ndim == 0 and arr.size == 1:
         arr = arr.reshape(())
     if arr.shape != exp.shape:
-        lines = [f"your {what} has shape {arr.shape}; expected {shape_text(exp)}"]
-        if exp.ndim == 2 and arr.shape == exp.shape[::-1]:
-            how = "is the transpose of the right one" if close(task, arr.T, exp) else \
-                "has the transposed shape"
-            return (f"your {what} {how}: {arr.shape} instead of {exp.shape} — check the order "
-                    f"of the matrix product (a missing or extra .T)"), lines
-        if exp.ndim == 0:
-            return (f"expected a single number, but your {what} is an array of shape "
-                    f"{arr.shape}: did you forget to sum or average?"), lines
-        return f"wrong shape: expected {exp.shape}, got {arr.shape}", lines
+        return _wrong_shape(task, case, arr, exp, what)
     if close(task, arr, exp):
         return None
     lines = _aligned(what, arr, exp)
     if np.all(np.isfinite(exp)) and not np.all(np.isfinite(arr)):
         return case.hint or ("your result contains nan or inf: " + OVERFLOW), lines
-    if close(task, arr, -exp):
-        return "the sign is flipped (a minus sign missing or extra)", lines
-    cause = explain_factor(task, case, arr, exp)
+    cause = diagnose_values(task, case, arr, exp, what, raw=value)
     if cause:
         return cause, lines
+    if case.hint and not case.strict:  # a strict test's hint is about overflow: not seen here
+        return case.hint, lines
     largest = float(np.max(np.abs(arr - exp)))
-    return case.hint or f"the values are wrong (largest difference {largest:.3g})", lines
+    return f"{VALUES_WRONG} (largest difference {largest:.3g})", lines
+
+
+def _wrong_shape(task, case, arr, exp, what):
+    lines = [f"your {what} has shape {arr.shape}; expected {shape_text(exp)}"]
+    if exp.ndim == 2 and arr.shape == exp.shape[::-1]:
+        how = "is the transpose of the right one" if close(task, arr.T, exp) else \
+            "has the transposed shape"
+        return (f"your {what} {how}: {arr.shape} instead of {exp.shape} — check the order "
+                f"of the matrix product (a missing or extra .T)"), lines
+    if exp.ndim == 0:
+        return (f"expected a single number, but your {what} is an array of shape "
+                f"{arr.shape}: did you forget to sum or average?"), lines
+    cause = diagnose_shape(task, case, arr, exp, what)
+    return cause or f"wrong shape: expected {exp.shape}, got {arr.shape}", lines
 
 
 def matching_mistake(task, cases, outcomes):
@@ -209,31 +294,6 @@ def _unstable(outcome):
         return outcome.error[0] == "FloatingPointError"
     arr = as_numbers(outcome.value) if not isinstance(outcome.value, (tuple, list)) else None
     return arr is not None and not np.all(np.isfinite(arr))
-
-
-def explain_factor(task, case, arr, exp):
-    """A sentence when ``arr`` is ``exp`` times a constant (other than 1), else ''."""
-    denom = float(np.sum(exp * exp))
-    if denom == 0.0:
-        return ""
-    c = float(np.sum(arr * exp)) / denom
-    if not np.isfinite(c) or abs(c - 1) < 1e-6 or not close(task, arr, c * exp):
-        return ""
-    sign = "the sign is flipped and " if c < 0 else ""
-    a = abs(c)
-    for name, n in task.named_sizes(case.args).items():
-        if n > 1 and np.isclose(a, n, rtol=1e-6):
-            return (f"{sign}your result is {name} = {n} times too large: a sum where the mean is "
-                    f"needed, or a missing division by {name}")
-        if n > 1 and np.isclose(a, 1 / n, rtol=1e-6):
-            return f"{sign}your result is {name} = {n} times too small: an extra division by {name}"
-    if np.isclose(a, 2):
-        return f"{sign}your result is twice too large: an extra factor 2"
-    if np.isclose(a, 0.5):
-        return f"{sign}your result is half the expected value: a missing factor 2 (d/dx x² = 2x)"
-    if arr.ndim == 0:  # two numbers always differ by some factor: name only the usual ones
-        return ""
-    return f"{sign}your result is the expected one times {c:.4g}: a wrong constant factor"
 
 
 def close(task, a, b, equal_nan=False):

@@ -11,7 +11,8 @@ import importlib
 import sys
 
 #: modules of backproplib.course that provide sub-commands, in the order --help lists them
-COMMAND_MODULES = ("launch", "doctor", "exercises", "grading.command", "execute")
+COMMAND_MODULES = ("launch", "doctor", "exercises", "grading.command", "timedplan", "licence",
+                   "site.build", "wheelhouse", "hublink", "execute")
 
 
 def build_parser():

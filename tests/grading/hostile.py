@@ -252,10 +252,11 @@ def dense_forward(X, W, b):
     layer.params["b"][...] = b
     return layer.forward(X)
 """)
-    cases["hostile_library_detours.ipynb"] = (nb, {
-        "total": 3, "tasks": {"01.neuron": (1, ""), "01.sigmoid": (0, "backproplib's own"),
+    cases["hostile_library_detours.ipynb"] = (nb, {  # task 5 gets correct helpers: it costs once
+        "total": 5, "tasks": {"01.neuron": (1, ""), "01.sigmoid": (0, "backproplib's own"),
                               "01.relu": (0, "backproplib's own"),
-                              "01.dense_forward": (0, "backproplib's own")}})
+                              "01.dense_forward": (0, "backproplib's own"),
+                              "01.two_layer_forward": (2, "judged with a correct one")}})
 
     # -- results the grader must survive ------------------------------------------------------------
     nb = _replace(sol1, "neuron", """

@@ -129,7 +129,8 @@ def _rule_cases(rng):
     return [Case((_curve(rng, 40, int(rng.integers(8, 15))), 5), "a U-shaped curve, patience 5"),
             Case((dip + 0.001 * rng.random(dip.size), 4), "a new best within the patience"),
             Case((np.sort(rng.random(10))[::-1].copy(), 3), "a curve that keeps falling"),
-            Case((tie, 3), "an equal loss is no improvement")]
+            Case((tie, 3), "an equal loss is no improvement"),
+            Case((np.array([1.0, 0.8, 0.85, 0.9, 0.95, 0.99, 0.5]), 3), "a lower loss after the stop")]
 
 
 def _rule(val_losses, patience, first=1, strict=True, late=0, whole_curve=False):

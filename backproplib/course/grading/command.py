@@ -4,6 +4,13 @@
     backprop-course grade submissions/ --jobs 2 --out marks  # writes marks/gradebook.csv|json
     backprop-course grade submissions/ --out marks --resume  # continues a run that was stopped
     backprop-course grade my_work.ipynb --mine             # your own notebook, no sandbox needed
+    backprop-course grade course/submitted --roster roster.csv --out marks
+                                     # + canvas.csv, nbgrader_grades.csv (nbgrader's layout)
+    backprop-course gradescope-bundle 03 --out autograder   # a Gradescope autograder folder
+
+A batch also writes feedback/ (one report per submission, the reasons the notebook's own
+check gives) and class_report.html|json (score distribution, task means, the most common
+mistakes with the lesson section that addresses each).
 
 Each submission runs in a fresh Jupyter kernel inside a bubblewrap sandbox (``sandbox``: no view
 of other submissions, the output folder or the answer key; no network; its own processes only;
@@ -23,6 +30,7 @@ removed), and an output folder that cannot be written is reported before anythin
 Names and messages are shown and written without control characters or terminal escapes.
 """
 
+import json
 import os
 import signal
 import sys
@@ -31,6 +39,9 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
 from ...progress import Progress
+from ..files import write_atomic
+from . import exports, gradescope, roster
+from .class_report import class_report, report_html
 from .gradebook import GRADEBOOK_FILES, format_report, format_summary, safe_text, write_gradebook
 from .judging import GradeOptions, SubmissionResult, grade_submission
 from .kernel_session import KernelSession
@@ -69,7 +80,31 @@ def register(subparsers):
     p.add_argument("--no-sandbox", action="store_true",
                    help="grade other people's notebooks without isolation, at your own risk "
                         "(only where bubblewrap cannot be had)")
+    p.add_argument("--roster", metavar="CSV", help="class roster (student_id, name, email, file "
+                   "or folder): also write canvas.csv and nbgrader_grades.csv")
     p.set_defaults(func=run)
+    b = subparsers.add_parser(
+        "gradescope-bundle", help="write a Gradescope autograder (setup.sh, run_autograder) for "
+                                  "one exercise",
+        description="Write the folder to zip and upload as a Gradescope autograder: setup.sh, "
+                    "run_autograder (writes results/results.json with one test per task) and "
+                    "a copy of the course package.")
+    b.add_argument("exercise", help="the exercise number, e.g. 03")
+    b.add_argument("--out", default="gradescope_autograder", metavar="DIR")
+    b.add_argument("--visibility", default="visible", choices=gradescope.VISIBILITIES,
+                   help="when students see the per-task results (default visible)")
+    b.set_defaults(func=run_bundle)
+
+
+def run_bundle(args):
+    try:
+        out = gradescope.write_bundle(args.exercise, args.out, args.visibility)
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"Wrote the Gradescope autograder to {out}: zip the files inside it (setup.sh and "
+          f"run_autograder at the top of the zip) and upload the zip on Gradescope.")
+    return 0
 
 
 def run(args):
@@ -77,6 +112,11 @@ def run(args):
     problem = _bad_options(args, path)
     if problem:
         print(f"error: {problem}", file=sys.stderr)
+        return 2
+    try:
+        students = roster.read_roster(args.roster) if args.roster else None
+    except roster.RosterError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 2
     sandboxed = not (args.mine or args.no_sandbox)
     if sandboxed:
@@ -93,7 +133,8 @@ def run(args):
     try:
         if path.is_file():
             return _grade_one(path, options, args.out)
-        return _grade_folder(path, options, args.jobs, Path(args.out or "."), args.resume)
+        return _grade_folder(path, options, args.jobs, Path(args.out or "."), args.resume,
+                             students)
     except KernelStartError as exc:
         print(f"error: {safe_text(str(exc))}", file=sys.stderr)
         return 1
@@ -172,7 +213,7 @@ def find_notebooks(folder):
     return notebooks, others
 
 
-def _grade_folder(folder, options, jobs, out, resume):
+def _grade_folder(folder, options, jobs, out, resume, students=None):
     notebooks, others = find_notebooks(folder)
     if not notebooks:
         print(f"error: no notebooks (.ipynb) found in {safe_text(str(folder))}", file=sys.stderr)
@@ -226,7 +267,7 @@ def _grade_folder(folder, options, jobs, out, resume):
         print(f"error: {fatal[0].error}", file=sys.stderr)
         record.remove()
         return 1
-    written = write_gradebook(results, out)
+    written = write_gradebook(results, out) + write_exports(results, out, students)
     record.remove()
     print(format_summary(results))
     if others:
@@ -234,6 +275,28 @@ def _grade_folder(folder, options, jobs, out, resume):
     print(f"Graded {len(results)} notebook(s); wrote "
           f"{' and '.join(safe_text(str(p)) for p in written)}")
     return 0
+
+
+def write_exports(results, out, students=None):
+    """feedback/, class_report.html|json and, with a roster, canvas.csv and nbgrader_grades.csv."""
+    out = Path(out)
+    (out / "feedback").mkdir(parents=True, exist_ok=True)
+    matched = {}
+    if students is not None:
+        matched, unmatched = roster.match([r.name for r in results], students)
+        for name in unmatched:
+            print(f"note: {name} matches no student of the roster", file=sys.stderr)
+    for name, text in exports.feedback_files(results, matched).items():
+        write_atomic(out / "feedback" / name, text)
+    data = class_report(results)
+    written = [out / "feedback", out / "class_report.html", out / "class_report.json"]
+    write_atomic(written[1], report_html(data))
+    write_atomic(written[2], json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    if students is not None:
+        written += [out / "canvas.csv", out / "nbgrader_grades.csv"]
+        write_atomic(written[-2], exports.canvas_csv(results, matched, students))
+        write_atomic(written[-1], exports.nbgrader_csv(results, matched))
+    return written
 
 
 class _Stopped(Exception):

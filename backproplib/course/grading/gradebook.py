@@ -56,6 +56,11 @@ def lost_points(result):
                      for t in result.tasks if not t.full_marks)
 
 
+def task_notes(result):
+    """'01.two_layer_forward: your `sigmoid` is wrong (task 2); ...' for tasks with a note."""
+    return [f"{t.task_id}: {t.note}" for t in result.tasks if t.note]
+
+
 def gradebook_csv(results):
     columns = task_columns(results)
     out = io.StringIO()
@@ -67,7 +72,7 @@ def gradebook_csv(results):
         writer.writerow([_cell(r.name), r.exercise or "",
                          *(points.get(t.id, "") for _, t in columns),
                          format_points(r.total), format_points(r.max_total) if r.tasks else "",
-                         _cell(lost_points(r)), _cell("; ".join(r.problems))])
+                         _cell(lost_points(r)), _cell("; ".join([*r.problems, *task_notes(r)]))])
     return out.getvalue()
 
 
@@ -107,7 +112,7 @@ def format_report(result):
     for t in result.tasks:
         mark = PASS if t.full_marks else FAIL
         score = f"{format_points(t.points)}/{format_points(t.max_points)}"
-        note = "correct" if t.full_marks else t.reason
+        note = ("correct" + (f" (note: {t.note})" if t.note else "")) if t.full_marks else t.reason
         lines.append(f"  {t.number}  {t.function:<{width}}{score:<8}{mark} {note}")
     lines += ["", f"Total: {format_points(result.total)}/{format_points(result.max_total)} points"]
     details = [format_feedback(t) for t in result.tasks if not t.full_marks and t.details]

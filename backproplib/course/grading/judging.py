@@ -18,6 +18,8 @@ import numpy as np
 
 from ...checks import codecheck, exercise_module, exercise_numbers
 from ...checks.judge import judge, library_result, result
+from ...checks.probes import with_probes
+from ...checks.references import substitutes
 from ...checks.runner import Outcome, modified_arguments
 from .gradebook import safe_text
 from .reading import SubmissionError, exercise_of, read_submission
@@ -90,12 +92,12 @@ def _grade(path, options, name):
     static = {t.id: codecheck.library_uses(sources, t.function, t.forbidden, t.forbidden_other)
               for t in tasks}
     base = _secret_seed(sub.data, options.seed)
-    cases = {t.id: t.cases(np.random.default_rng([base, zlib.crc32(t.id.encode())]))
+    cases = {t.id: with_probes(t, t.cases(np.random.default_rng([base, zlib.crc32(t.id.encode())])))
              for t in tasks}
     with tempfile.TemporaryDirectory(prefix="backprop-grade-") as tmp:
         exchange = os.path.join(tmp, "exchange")  # the only folder the sandbox shares
         os.mkdir(exchange)
-        plans = [_plan(t, cases[t.id]) for t in tasks if not static[t.id]]
+        plans = [_plan(t, cases[t.id], substitutes(t)) for t in tasks if not static[t.id]]
         guarded = sorted({name for t in tasks for name in t.forbidden})
         execution = run_submission(code, plans, exchange, options.timeout, options.memory_mb,
                                    guarded, options.budget, options.sandboxed)
@@ -110,13 +112,19 @@ def _grade(path, options, name):
                          reason=execution.task_problems[task.id].replace(tmp, "<tmp>"))
         else:
             res = _judge_record(task, number, records.get(task.id), cases[task.id], code,
-                                execution.cell_errors, earlier)
+                                execution.cell_errors, earlier, _called(task, sources))
         earlier[task.id] = res
         out.tasks.append(res)
     return out
 
 
-def _judge_record(task, number, record, cases, code, cell_errors, earlier):
+def _called(task, sources):
+    """Ids of the used tasks whose functions the answer calls."""
+    return tuple(u for u in task.uses
+                 if codecheck.calls_function(sources, task.function, u.split(".", 1)[1]))
+
+
+def _judge_record(task, number, record, cases, code, cell_errors, earlier, called=()):
     fn = f"`{task.function}`"
     status = record.get("status") if record else None
     if status == "missing":
@@ -133,7 +141,9 @@ def _judge_record(task, number, record, cases, code, cell_errors, earlier):
         return result(task, number, "not graded", reason=(
             f"the grader got no usable results from {fn} (did the notebook change Python "
             f"itself, e.g. json or numpy?)"))
-    return judge(task, number, cases, outcomes, earlier)
+    names = substitutes(task)
+    substituted = tuple(u for u in called if u.split(".", 1)[1] in names)
+    return judge(task, number, cases, outcomes, earlier, substituted, called)
 
 
 def _outcome(data, case, arg_names):

@@ -65,6 +65,8 @@ def decode(data, depth=0):
             raise DecodeError(f"dtype {data['dtype']!r} not allowed")
         try:
             arr = np.array(data["ndarray"], dtype=data["dtype"])
+            if arr.size == 0 and isinstance(data["shape"], list) and 0 in data["shape"]:
+                arr = arr.reshape(data["shape"])  # [] alone cannot say (0, 4)
         except (TypeError, ValueError, OverflowError) as exc:
             raise DecodeError(f"bad array: {exc}") from None
         if list(arr.shape) != data["shape"]:
