@@ -316,7 +316,9 @@ def test_live_explorer_redraws_while_it_trains(page, lab, request):
         f"training did not finish within 60 s: {readouts}")
     assert any("Training…" in r and "step" in r for r in readouts), (
         f"no progress was shown while training: {readouts}")
-    assert len(images) >= 5, (f"the picture changed only {len(images) - 1} times while the "
+    # the first picture, at least one drawn mid-training, and the last: a loaded machine may merge
+    # some redraws, but a picture that changes only at the end is not live
+    assert len(images) >= 3, (f"the picture changed only {len(images) - 1} times while the "
                               f"network trained: the redraws do not reach the page as they happen")
     page.console.check()
     request.node.failed_here = False

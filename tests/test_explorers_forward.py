@@ -350,7 +350,7 @@ def test_network_sketch_draws_one_line_per_weight_and_one_circle_per_neuron():
     from matplotlib.figure import Figure
     from matplotlib.patches import Circle
 
-    from backproplib.explorers.network_diagram import draw_network_sketch
+    from backproplib.explorers.sketch import draw_network_sketch
     ax = Figure().add_subplot()
     with warnings.catch_warnings():
         warnings.simplefilter("error")

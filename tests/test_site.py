@@ -16,7 +16,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from browser_lab import find_chromium
+from benchmarks.browser_lab import find_chromium
 from test_browser import CHROMIUM_ARGS, INSTALL_HINT, REQUIRE_BROWSER
 
 from backproplib.course.site.build import SiteError, build_site

@@ -23,7 +23,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .base import Explorer
-from .style import BLACK, BLUE, ORANGE, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 ACTIVATIONS = ("tanh", "linear")
 #: the number of hidden units and of input features of the explorer's layer
@@ -146,7 +146,7 @@ class BPTTGradientExplorer(Explorer):
         (self.start,) = ax.plot([], [], "D", color=VERMILLION, ms=7, label="‖∂L/∂h_T‖ = 1")
         ax.set(yscale="log", xlabel="time step t", ylabel="‖∂L/∂h_t‖ (log scale)")
         ax.grid(alpha=0.3, which="major")
-        ax.legend(fontsize=8, loc="best")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="best")
 
     def compute(self, length, scale, activation, prediction, revealed):
         return bptt_readout(length, scale, activation, prediction, revealed)

@@ -29,7 +29,7 @@ from ..network import Network
 from ..training import accuracy
 from .base import Explorer
 from .reveal import PredictionFeedback, prediction_feedback, reveal_button
-from .style import BLACK, BLUE, LINESTYLES, MARKERS, SEQUENTIAL_CMAP, VERMILLION
+from .style import BLACK, BLUE, LINESTYLES, MARKERS, MIN_FONT_SIZE, SEQUENTIAL_CMAP, VERMILLION
 
 ACTIVATION_NAMES = ("sigmoid", "tanh", "relu")
 PERCENTILES = (5, 50, 95)
@@ -203,11 +203,11 @@ class DepthExplorer(Explorer):
         (self.dw_line,) = self.ax_g.plot([], [], "-o", color=BLUE, label="‖dW⁽ˡ⁾‖")
         (self.dz_line,) = self.ax_g.plot([], [], "--^", color=VERMILLION, label="‖dZ⁽ˡ⁾‖")
         self.ax_g.set(xlabel="layer l (1 = next to the input)", title="gradients at the start")
-        self.ax_g.legend(fontsize=8, loc="lower right")
+        self.ax_g.legend(fontsize=MIN_FONT_SIZE, loc="lower right")
         self.ratio_lines = [self.ax_r.plot([], [], lw=1.5, ls=LINESTYLES[l % 4],
                                            marker=MARKERS[l % len(MARKERS)], markevery=15, ms=4)[0]
                             for l in range(self.MAX_DEPTH)]
-        self.ratio_labels = [self.ax_r.text(0, 1, "", fontsize=7, va="center")
+        self.ratio_labels = [self.ax_r.text(0, 1, "", fontsize=MIN_FONT_SIZE, va="center")
                              for _ in range(self.MAX_DEPTH)]
         self.ax_r.set(xlabel="training step", title="learning speed ‖ΔW⁽ˡ⁾‖/‖W⁽ˡ⁾‖")
         (self.loss_line,) = self.ax_l.plot([], [], color=BLACK, lw=2, marker=".", markevery=[0])

@@ -18,7 +18,7 @@ import numpy as np
 from ..training import iterate_minibatches
 from .base import Explorer
 from .loss_landscape import best_fit, linear_model_loss_and_grad, mse_landscape
-from .style import BLACK, BLUE, ORANGE, SEQUENTIAL_CMAP, SKY, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, SKY, VERMILLION
 
 #: curvatures of the bowl along θ₁ (flat) and θ₂ (steep): eq. 6.4 puts the limit at η = 2 / STEEP
 FLAT, STEEP = 1.0, 10.0
@@ -123,7 +123,7 @@ class DescentExplorer(Explorer):
                               bbox=dict(facecolor=VERMILLION, alpha=0.9))
         ax.set(xlim=VIEW[0], ylim=VIEW[1], xlabel="θ₁ (flat direction)",
                ylabel="θ₂ (steep direction)", title="path over the contours of L")
-        ax.legend(loc="lower right", fontsize=7, framealpha=0.9)
+        ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE, framealpha=0.9)
         (self.loss_line,) = self.ax_loss.semilogy([], [], "-", color=BLUE, lw=2,
                                                   label="L(θ) after each step")
         self.ax_loss.set(xlabel="step", ylabel="loss (log scale)", title="loss")
@@ -249,7 +249,7 @@ class BatchNoiseExplorer(Explorer):
         (self.ends,) = ax.plot([], [], "o", color=BLUE, mec=BLACK, ms=4, label="end of an epoch")
         ax.set(xlim=self.W_RANGE, ylim=self.B_RANGE, xlabel="slope w", ylabel="intercept b",
                title="path of (w, b)")
-        ax.legend(loc="upper right", fontsize=7)
+        ax.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
         (self.batch_line,) = self.ax_loss.semilogy([], [], "-", color=SKY, lw=0.8,
                                                    label="loss on the batch used")
         (self.full_line,) = self.ax_loss.semilogy([], [], "--", color=BLUE, lw=2,
@@ -258,7 +258,7 @@ class BatchNoiseExplorer(Explorer):
                                               label="gain < 1% per epoch")
         self.ax_loss.set(xlabel="epoch (one tick = one pass over the data)",
                          ylabel="MSE (log scale)", title="loss per iteration")
-        self.ax_loss.legend(loc="upper right", fontsize=7)
+        self.ax_loss.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
         self.ax_loss.grid(alpha=0.3)
 
     def compute(self, batch_size, epochs, lr):

@@ -22,7 +22,7 @@ from ..losses import SoftmaxCrossEntropy, softmax
 from ..network import mlp
 from ..training import History, accuracy, train
 from .base import Explorer
-from .style import BLACK, BLUE, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, VERMILLION
 
 #: the ink levels a pixel button cycles through (the data count ink from 0 to 16)
 INK = (0.0, 8.0, 16.0)
@@ -106,7 +106,7 @@ def draw_confusion(ax, C):
     for i in range(K):
         for j in range(K):
             if C[i, j]:
-                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=7,
+                ax.text(j, i, str(C[i, j]), ha="center", va="center", fontsize=MIN_FONT_SIZE,
                         color="white" if i == j else BLACK,
                         fontweight="normal" if i == j else "bold")
     ax.set_xticks(range(K))
@@ -182,7 +182,7 @@ class DigitExplorer(Explorer):
         self.ax_bar.set(xticks=range(10), ylim=(0, 1.1), xlabel="digit",
                         ylabel="probability", title="the network's probabilities")
         self.true_mark = self.ax_bar.plot([], [], "v", color=BLACK, ms=9, label="true digit")[0]
-        self.ax_bar.legend(loc="upper left", fontsize=7)
+        self.ax_bar.legend(loc="upper left", fontsize=MIN_FONT_SIZE)
         self.ax_bar.grid(axis="y", alpha=0.3)
 
     def compute(self, source, index):

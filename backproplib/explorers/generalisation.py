@@ -21,7 +21,7 @@ from ..losses import SoftmaxCrossEntropy
 from ..network import mlp
 from ..training import accuracy, train
 from .base import Explorer
-from .style import BLACK, BLUE, ORANGE, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 #: settings shared by the experiments (fast: each run takes a fraction of a second)
 TRAINING = dict(lr=0.01, momentum=0.9, batch_size=20)
@@ -148,7 +148,7 @@ class OverfittingExplorer(Explorer):
         self.ax_acc.set(xlim=(0, self.runs.epochs), ylim=(0, 1.02), xlabel="epoch",
                         ylabel="accuracy", title="accuracy (training labels are 20% wrong)")
         for ax in (self.ax_loss, self.ax_acc):
-            ax.legend(fontsize=7, loc="center right")
+            ax.legend(fontsize=MIN_FONT_SIZE, loc="center right")
             ax.grid(alpha=0.3)
 
     def compute(self, h, epoch):

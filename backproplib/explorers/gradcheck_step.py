@@ -18,7 +18,7 @@ import numpy as np
 from ..errors import ConfigError
 from .base import Explorer
 from .reveal import PredictionFeedback, prediction_feedback, reveal_button
-from .style import BLACK, BLUE, GREEN, ORANGE, VERMILLION
+from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 #: Lesson 03's one-weight loss L(w) = (tanh(w x + b) − y)² with x = 1, at w = −1
 X, B, Y, W0 = 1.0, 0.3, 0.6, -1.0
@@ -127,7 +127,7 @@ class StepSizeExplorer(Explorer):
         ax.set(xlabel="step size h (log scale)",
                ylabel="relative error of dL/dw (log scale)")
         ax.grid(alpha=0.3, which="major")
-        ax.legend(fontsize=7, loc="lower left", ncol=2)
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left", ncol=2)
 
     def compute(self, method, precision, guess_log10, revealed):
         return step_size_study(method, precision, guess_log10, revealed)

@@ -24,7 +24,7 @@ from ..losses import BinaryCrossEntropy
 from ..network import mlp
 from ..training import train
 from .base import Explorer
-from .style import BLACK, BLUE, DIVERGING_CMAP, MARKERS, ORANGE, VERMILLION
+from .style import BLACK, BLUE, DIVERGING_CMAP, MARKERS, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 DATASETS = ("moons", "spirals")
 
@@ -170,7 +170,8 @@ class LiveTrainingExplorer(Explorer):
         self.ax_acc = self.ax_loss.twinx()
         (self.acc_line,) = self.ax_acc.plot([], [], "--", color=ORANGE, lw=1.5, label="accuracy")
         self.ax_acc.set(ylim=(0.4, 1.02), ylabel="training accuracy")
-        self.ax_loss.legend(handles=[self.loss_line, self.acc_line], loc="center right", fontsize=7)
+        self.ax_loss.legend(handles=[self.loss_line, self.acc_line], loc="center right",
+                            fontsize=MIN_FONT_SIZE)
         self.ax_loss.grid(alpha=0.3)
 
     def compute(self, dataset, width, depth, lr, epochs):
@@ -204,7 +205,7 @@ class LiveTrainingExplorer(Explorer):
             ax.scatter(pts[:, 0], pts[:, 1], s=12, marker=MARKERS[k], color=colour,
                        edgecolors=BLACK, linewidths=0.4, label=f"class {k}")
         ax.set(xlim=(xs[0], xs[-1]), ylim=(ys[0], ys[-1]), title=title, xticks=[], yticks=[])
-        ax.legend(loc="lower right", fontsize=7)
+        ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE)
         if r.diverged_epoch > 0 or not_learning(r.loss):
             banner = "DIVERGED" if r.diverged_epoch > 0 else "NOT LEARNING: the steps overshoot"
             ax.text(0.5, 0.5, banner, transform=ax.transAxes, ha="center", va="center",

@@ -28,7 +28,7 @@ from ..memory_task import (
 )
 from .blit import BlitExplorer
 from .memory_readout import LR, MAX_DELAY, MAX_STEPS, PREDICTIONS, describe_memory, memory_readout
-from .style import BLACK, BLUE, GREEN, ORANGE, SKY, VERMILLION
+from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, SKY, VERMILLION
 
 #: ratios of gradients below this are drawn at this level (a gradient of exactly 0 included)
 FLOOR = 1e-20
@@ -121,7 +121,7 @@ class MemoryTaskExplorer(BlitExplorer):
         ax.axhline(LEARNT, color=GREEN, ls="--", label=f"learnt below {LEARNT}")
         ax.set(yscale="log", xlabel="training step", ylabel="loss (log scale)",
                title="loss while training")
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
         self.alarm = ax.text(0.5, 0.6, "", ha="center", va="center", fontsize=10, color=VERMILLION,
                              transform=ax.transAxes)
         ax = self.ax_grad
@@ -130,7 +130,7 @@ class MemoryTaskExplorer(BlitExplorer):
         (self.end,) = ax.plot([], [], color=BLUE, ls="-", marker="o", ms=5, label="at the last step")
         ax.set(yscale="log", xlabel="input step t (v enters at t = 1)",
                ylabel="‖∂L/∂x_t‖ / ‖∂L/∂x_T‖", title="gradient reaching each input")
-        ax.legend(fontsize=7, loc="lower right")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower right")
         self.cover = ax.text(0.5, 0.5, "?", ha="center", va="center", fontsize=28,
                              transform=ax.transAxes)
         self.cut = ax.text(0.02, 0.93, "", fontsize=8, color=VERMILLION, transform=ax.transAxes)

@@ -19,7 +19,7 @@ from ..activations import activation_layer
 from ..dense import Dense
 from ..network import Network
 from .blit import BlitExplorer
-from .style import BLUE, DIVERGING_CMAP, NEGATIVE, POSITIVE, VERMILLION
+from .style import DIVERGING_CMAP, NEGATIVE, POSITIVE
 
 #: the worked example of Lesson 01: a 2-3-1 network with small, readable weights
 EXAMPLE_WEIGHTS = {
@@ -174,6 +174,21 @@ class NetworkDiagramExplorer(BlitExplorer):
         self.positions = network_diagram_layout(LAYER_SIZES, layer_gap=2.6, node_gap=1.0)
         self.norm = Normalize(-SHADE_RANGE, SHADE_RANGE, clip=True)
         self.cmap = matplotlib.colormaps[DIVERGING_CMAP]
+        self._add_edges(ax)
+        self._add_nodes(ax)
+        titles = ["input x", "hidden layer\na⁽¹⁾ = f(z⁽¹⁾)", "output\na⁽²⁾ = σ(z⁽²⁾)"]
+        top = max(c[:, 1].max() for c in self.positions) + 0.55
+        for column, title in zip(self.positions, titles):
+            ax.text(column[0, 0], top, title, ha="center", va="bottom", fontsize=10)
+        ax.set_xlim(-0.5, self.positions[-1][0, 0] + 0.6)
+        # the edges and their weights change only with the preset: they are part of the still
+        # picture, kept for each preset (the "frame", see blit.py); the nodes move
+        self.moving = [artist for group in (self.nodes, self.node_values, self.node_notes)
+                       for column in group for artist in column]
+        ax.set_ylim(-1.9, top + 0.6)
+
+    def _add_edges(self, ax):
+        """One line and one weight label per edge, layer by layer (self.edges, self.edge_labels)."""
         self.edges, self.edge_labels = [], []
         for l in range(len(LAYER_SIZES) - 1):
             src, dst = self.positions[l], self.positions[l + 1]
@@ -191,6 +206,9 @@ class NetworkDiagramExplorer(BlitExplorer):
                     layer_labels.append(label)
             self.edges.append(layer_edges)
             self.edge_labels.append(layer_labels)
+
+    def _add_nodes(self, ax):
+        """A circle, its value and a note per neuron (self.nodes, self.node_values, self.node_notes)."""
         self.nodes, self.node_values, self.node_notes = [], [], []
         for column in self.positions:
             circles, values, notes = [], [], []
@@ -204,16 +222,6 @@ class NetworkDiagramExplorer(BlitExplorer):
             self.nodes.append(circles)
             self.node_values.append(values)
             self.node_notes.append(notes)
-        titles = ["input x", "hidden layer\na⁽¹⁾ = f(z⁽¹⁾)", "output\na⁽²⁾ = σ(z⁽²⁾)"]
-        top = max(c[:, 1].max() for c in self.positions) + 0.55
-        for column, title in zip(self.positions, titles):
-            ax.text(column[0, 0], top, title, ha="center", va="bottom", fontsize=10)
-        ax.set_xlim(-0.5, self.positions[-1][0, 0] + 0.6)
-        # the edges and their weights change only with the preset: they are part of the still
-        # picture, kept for each preset (the "frame", see blit.py); the nodes move
-        self.moving = [artist for group in (self.nodes, self.node_values, self.node_notes)
-                       for column in group for artist in column]
-        ax.set_ylim(-1.9, top + 0.6)
 
     def compute(self, x1, x2, preset, activation):
         return diagram_state(self.network(preset, activation), np.array([x1, x2]))
@@ -250,47 +258,3 @@ class NetworkDiagramExplorer(BlitExplorer):
                     "a &gt; 0 and purple when a &lt; 0, darker the larger |a|.")
         return "<div style='min-width:24em'>" + "<br>".join(rows) + "</div>"
 
-
-def draw_network_sketch(ax, layer_sizes=(2, 3, 1), names=("inputs x", "hidden layer", "output ŷ")):
-    """Draw a plain diagram of a network on ``ax``: circles for neurons, lines for weights.
-
-    A picture for the overview of the course (Lesson 00): the forward pass runs left to right,
-    the backward pass of the gradients right to left. Returns the node positions (see
-    ``network_diagram_layout``).
-    """
-    positions = network_diagram_layout(layer_sizes, layer_gap=2.2, node_gap=1.0)
-    for src, dst in zip(positions[:-1], positions[1:]):
-        for p in src:
-            for q in dst:
-                ax.plot([p[0], q[0]], [p[1], q[1]], color="0.45", linewidth=1.2, zorder=1)
-    for l, column in enumerate(positions):
-        shade = "white" if l == 0 else "#F6DDB0" if l == len(positions) - 1 else "#CDE5F3"
-        for x, y in column:
-            ax.add_patch(Circle((x, y), 0.28, fc=shade, ec="black", lw=1.2, zorder=2))
-    if len(positions) >= 3:  # name the parts on the first hidden layer
-        node = positions[1][0]
-        ax.annotate("a neuron:\na = f(w·x + b)", xy=(node[0] + 0.28, node[1] + 0.05),
-                    xytext=(node[0] + 1.0, node[1] + 0.05), fontsize=9, va="bottom",
-                    arrowprops=dict(arrowstyle="->", color="0.3"))
-        p, q = positions[0][0], positions[1][0]
-        mid = (p + q) / 2
-        ax.annotate("a weight w", xy=(mid[0], mid[1]), xytext=(p[0] - 1.1, p[1] + 0.75),
-                    fontsize=9, arrowprops=dict(arrowstyle="->", color="0.3"))
-    top = max(c[:, 1].max() for c in positions) + 0.8
-    bottom = min(c[:, 1].min() for c in positions) - 0.55
-    for column, name in zip(positions, names):
-        ax.text(column[0, 0], top, name, ha="center", va="bottom", fontsize=10)
-    right = positions[-1][0, 0]
-    ax.annotate("", xy=(right, bottom), xytext=(0, bottom),
-                arrowprops=dict(arrowstyle="-|>", color=BLUE, lw=2))
-    ax.text(right / 2, bottom - 0.12, "forward pass: inputs → prediction", ha="center",
-            va="top", color=BLUE, fontsize=9)
-    ax.annotate("", xy=(0, bottom - 0.6), xytext=(right, bottom - 0.6),
-                arrowprops=dict(arrowstyle="-|>", color=VERMILLION, lw=2, linestyle="--"))
-    ax.text(right / 2, bottom - 0.72, "backward pass: gradients of the loss → every weight",
-            ha="center", va="top", color=VERMILLION, fontsize=9)
-    ax.set_xlim(-1.2, right + 1.6)
-    ax.set_ylim(bottom - 1.15, top + 0.45)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    return positions

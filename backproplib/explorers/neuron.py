@@ -191,8 +191,13 @@ class NeuronExplorer(BlitExplorer):
                                 fontsize=MIN_FONT_SIZE, frameon=False)
         ax.set_xticks([-2, 0, 2])
         ax.set_yticks([-2, 0, 2])
+        self._setup_curve(self.ax_curve)
+        # drawn on every redraw, in this order: the image, then what lies on top of it
+        self.moving = [self.im, *self.ax_plane.spines.values(), self.line, self.marker,
+                       self.curve, self.curve_point]
 
-        ax = self.ax_curve
+    def _setup_curve(self, ax):
+        """The right panel: the activation curve f with the marked point on it."""
         ax.grid(True, color="0.85", linewidth=0.8)
         (self.curve,) = ax.plot([], [], color=BLUE, linewidth=2)
         (self.curve_point,) = ax.plot([], [], marker="o", markersize=8, markerfacecolor="white",
@@ -207,9 +212,6 @@ class NeuronExplorer(BlitExplorer):
         # few ticks: every tick label is text to render on each redraw
         ax.xaxis.set_major_locator(MaxNLocator(5))
         ax.yaxis.set_major_locator(MaxNLocator(4))
-        # drawn on every redraw, in this order: the image, then what lies on top of it
-        self.moving = [self.im, *self.ax_plane.spines.values(), self.line, self.marker,
-                       self.curve, self.curve_point]
 
     def compute(self, w1, w2, b, activation):
         return neuron_state(w1, w2, b, activation, self.point, self.extent, self.resolution)

@@ -18,7 +18,7 @@ from ..training import accuracy
 from .base import Explorer
 from .generalisation import digit_splits, train_on_splits
 from .reveal import judge_prediction, reveal_button
-from .style import BLACK, BLUE, ORANGE, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 
 class NoisySweep(NamedTuple):
@@ -97,7 +97,7 @@ class NoisyLabelExplorer(Explorer):
         (self.guess,) = ax.plot([], [], "X", color=VERMILLION, ms=10, label="your guess")
         ax.set(xlim=(f.min() - 5, f.max() + 5), ylim=(0, 105), xlabel="wrong training labels (%)",
                ylabel="accuracy (%)", title="revealed results")
-        ax.legend(fontsize=7, loc="lower left")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
         ax.grid(alpha=0.3)
 
     def compute(self, i, prediction, reveal):
