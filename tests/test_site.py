@@ -16,12 +16,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from benchmarks.browser_lab import find_chromium
 from test_browser import CHROMIUM_ARGS, INSTALL_HINT, REQUIRE_BROWSER
 
 from backproplib.course.site.build import SiteError, build_site
 from backproplib.course.site.mathml import MathError, extract_math, markdown_to_html
 from backproplib.course.site.render import EXPLORER_NOTE, render_notebook
+from benchmarks.browser_lab import find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "site"
