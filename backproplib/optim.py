@@ -11,8 +11,9 @@ class SGD:
 
     Without momentum:  θ ← θ − η ∂L/∂θ.
     With momentum μ:   v ← μ v − η ∂L/∂θ;   θ ← θ + v   (v starts at zero).
-    With weight decay λ, the weights W (not the biases) are also pulled towards zero, as if the
-    loss had the extra term (λ/2)‖W‖²:  ∂L/∂W becomes ∂L/∂W + λ W   (Lesson 07, eq. 7.3).
+    With weight decay λ, the weights (W, and a recurrent layer's Wx and Wh; not the biases b)
+    are also pulled towards zero, as if the loss had the extra term (λ/2)‖W‖²:
+    ∂L/∂W becomes ∂L/∂W + λ W   (Lesson 07, eq. 7.3).
     lr is η (> 0); momentum is μ, in [0, 1); weight_decay is λ ≥ 0.
     clip_norm: None, or c > 0 to clip the gradients by norm before each step (Lesson 08, eq. 8.9).
 
@@ -37,7 +38,7 @@ class SGD:
         if self.clip_norm is not None:
             clip_grad_norm(network, self.clip_norm)
         for name, theta, dtheta in network.parameters_and_gradients():
-            if self.weight_decay and name.endswith(".W"):
+            if self.weight_decay and name.rsplit(".", 1)[-1].startswith("W"):
                 dtheta = dtheta + self.weight_decay * theta
             if self.momentum == 0.0:
                 theta -= self.lr * dtheta

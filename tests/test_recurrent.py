@@ -263,3 +263,16 @@ def test_a_recurrent_network_learns_to_remember_a_value_over_a_short_delay():
     for _ in range(300):
         last = bp.train_step(net, mse, *batch(32), opt)
     assert np.mean(first) > 0.1 and last < 0.01
+
+
+def test_weight_decay_pulls_every_weight_matrix_of_a_recurrent_layer_but_not_its_bias():
+    """With no gradient at all, one step of SGD with weight decay λ multiplies each weight matrix
+    by (1 − ηλ) (Lesson 07, eq. 7.3) and leaves the bias where it is."""
+    net = bp.Network([bp.Recurrent(2, 3, rng=0), bp.LastStep(), bp.Dense(3, 1, rng=1)])
+    before = {name: theta.copy() for name, theta, _ in net.parameters_and_gradients()}
+    for _, _, dtheta in net.parameters_and_gradients():
+        dtheta[...] = 0.0
+    bp.SGD(lr=0.1, weight_decay=0.5).step(net)
+    for name, theta, _ in net.parameters_and_gradients():
+        factor = 1.0 if name.endswith(".b") else 1 - 0.1 * 0.5
+        np.testing.assert_allclose(theta, factor * before[name], err_msg=name)
