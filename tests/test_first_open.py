@@ -30,6 +30,7 @@ LESSONS = sorted((ROOT / "lessons").glob("[0-9][0-9]_*.ipynb"))
 CELLS = explorer_cells(ROOT / "lessons")
 EXPLORERS = [(name, cls) for name, cls, _ in find_explorers() if cls is not None]
 #: the most a committed lesson notebook may weigh (its outputs included)
+WHOLE_BUDGET_KB = 1000  # with the plots
 LESSON_BUDGET_KB = 300
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 STILL_IMAGE = re.compile(r"<img src='data:image/png;base64,([A-Za-z0-9+/=]+)' alt='([^']+)'")
@@ -112,7 +113,14 @@ def test_lesson_saves_no_widget_state_and_stays_small(path):
         f"{path.name} holds saved widget state (it repeats the still pictures, many times "
         f"larger); {RERUN}")
     size = path.stat().st_size // 1024
-    assert size <= LESSON_BUDGET_KB, f"{path.name} is {size} KB (budget {LESSON_BUDGET_KB} KB)"
+    assert size <= WHOLE_BUDGET_KB, f"{path.name} is {size} KB (budget {WHOLE_BUDGET_KB} KB)"
+    # the lesson's ordinary plots aside, what is saved (text, explorers' still pictures) stays small
+    for cell in nb["cells"]:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop("image/png", None)
+    rest = len(json.dumps(nb, indent=1, ensure_ascii=False).encode()) // 1024
+    assert rest <= LESSON_BUDGET_KB, (
+        f"{path.name} holds {rest} KB besides its plots (budget {LESSON_BUDGET_KB} KB)")
 
 
 def test_exported_html_shows_the_pictures_without_a_kernel_or_the_network(tmp_path):

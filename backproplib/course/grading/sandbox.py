@@ -161,14 +161,16 @@ class Sandbox:
                 args += ["--symlink", os.readlink(link), str(link)]
             elif link.is_dir():
                 args += ["--ro-bind", str(link), str(link)]
-        made = {"/", "/usr", "/etc", "/tmp", "/proc", "/dev"}
+        # the private /tmp and home first: a course installed under /tmp (a clone there, say)
+        # is then mounted on top of the private /tmp rather than hidden by it
+        args += ["--proc", "/proc", "--dev", "/dev",
+                 "--size", str(PRIVATE_MB * 2**20), "--tmpfs", "/tmp",
+                 "--size", str(PRIVATE_MB * 2**20), "--perms", "0777", "--tmpfs", home]
+        made = {"/", "/usr", "/etc", "/tmp", "/proc", "/dev", home}
         for folder in read_only_folders():
             args += _folders_leading_to(folder, made) + ["--ro-bind", folder, folder]
         key = answer_key_folder()
         args += ["--tmpfs", key, "--remount-ro", key]
-        args += ["--proc", "/proc", "--dev", "/dev",
-                 "--size", str(PRIVATE_MB * 2**20), "--tmpfs", "/tmp",
-                 "--size", str(PRIVATE_MB * 2**20), "--perms", "0777", "--tmpfs", home]
         if exchange is not None:
             args += _folders_leading_to(exchange, made) + ["--bind", exchange, exchange]
         args += ["--chdir", home, "--clearenv"]
