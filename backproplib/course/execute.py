@@ -9,8 +9,9 @@ at many times the size). A notebook whose run fails is left exactly as it was.
 
 import os
 import sys
-import tempfile
 from pathlib import Path
+
+from .files import write_atomic
 
 #: seconds a single cell may run
 CELL_TIMEOUT = 600
@@ -31,16 +32,15 @@ def execute_notebook(path, timeout=CELL_TIMEOUT):
     kernel = nb.metadata.get("kernelspec", {}).get("name", "python3")
     client = NotebookClient(nb, timeout=timeout, kernel_name=kernel, store_widget_state=False,
                             resources={"metadata": {"path": str(path.parent.resolve())}})
-    client.execute()
-    handle, temporary = tempfile.mkstemp(suffix=".ipynb", dir=path.parent)
+    # plots are saved inline, as JupyterLab saves them, even when this shell chose another
+    # matplotlib backend (MPLBACKEND=Agg would leave the lessons without their plots)
+    backend = os.environ.pop("MPLBACKEND", None)
     try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            nbformat.write(nb, file)
-        os.chmod(temporary, path.stat().st_mode)   # keep the file's permissions
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+        client.execute()
+    finally:
+        if backend is not None:
+            os.environ["MPLBACKEND"] = backend
+    write_atomic(path, nbformat.writes(nb) + "\n")
 
 
 def register(subparsers):

@@ -128,11 +128,9 @@ def register(subparsers):
 
 
 def run(args):
-    from .launch import CourseNotFoundError, find_course_dir
-    try:
-        course = find_course_dir(args.dir)
-    except CourseNotFoundError as exc:
-        print(exc, file=sys.stderr)
+    from .launch import course_dir_or_report
+    course = course_dir_or_report(args.dir)
+    if course is None:
         return 2
     solutions = course / "solutions"
     if not any(solutions.glob("[0-9][0-9]_*.ipynb")):

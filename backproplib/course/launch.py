@@ -45,6 +45,16 @@ def candidate_dirs(cwd=None, package_dir=None):
     return list(dict.fromkeys(dirs))  # unique, order kept
 
 
+def course_dir_or_report(folder):
+    """``find_course_dir(folder)`` for a sub-command's ``--dir``; None, with the reason printed
+    on stderr, when there is no course there (the sub-command then exits with status 2)."""
+    try:
+        return find_course_dir(folder)
+    except CourseNotFoundError as exc:
+        print(exc, file=sys.stderr)
+        return None
+
+
 def find_course_dir(explicit=None, cwd=None, package_dir=None):
     """Return the course folder (the one containing ``lessons/``).
 

@@ -91,11 +91,9 @@ def register(subparsers):
 
 
 def run(args):
-    from .launch import CourseNotFoundError, find_course_dir
-    try:
-        course = find_course_dir(args.dir)
-    except CourseNotFoundError as exc:
-        print(exc, file=sys.stderr)
+    from .launch import course_dir_or_report
+    course = course_dir_or_report(args.dir)
+    if course is None:
         return 2
     report = apply(course, check=args.check)
     for path, status in report:

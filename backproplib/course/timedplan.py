@@ -163,12 +163,10 @@ def register(subparsers):
 
 def run(args):
     from . import agendas
-    from .launch import CourseNotFoundError, find_course_dir
+    from .launch import course_dir_or_report
     from .planrender import render_plan
-    try:
-        course = find_course_dir(args.dir)
-    except CourseNotFoundError as exc:
-        print(exc, file=sys.stderr)
+    course = course_dir_or_report(args.dir)
+    if course is None:
         return 2
     measurements = load_measurements(course)
     stale = stale_notebooks(course, measurements)
