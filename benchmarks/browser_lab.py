@@ -16,13 +16,14 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
 import psutil
+
+from backproplib.course.launch import build_lab_argv
 
 #: settings given to the throw-away JupyterLab: plugin id -> settings
 LAB_SETTINGS = {
@@ -72,17 +73,13 @@ class JupyterLabServer:
         self.seen = {}  # pid -> psutil.Process of every server descendant noticed
 
     def argv(self):
-        argv = [sys.executable, "-m", "jupyter", "lab", "--no-browser",
-                "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={self.port}",
-                "--ServerApp.port_retries=0", f"--IdentityProvider.token={self.token}",
-                f"--ServerApp.root_dir={self.root_dir}",
-                "--LabApp.news_url=None",
-                "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                # window.jupyterapp: lets the test see when a notebook's kernel is connected
-                "--LabApp.expose_app_in_browser=True"]
-        if os.geteuid() == 0:
-            argv.append("--allow-root")
-        return argv
+        """The course command's JupyterLab command line (``build_lab_argv``), on a loopback
+        port with a token, and with the app exposed to the page."""
+        return build_lab_argv(self.root_dir, port=self.port, no_browser=True) + [
+            "--ServerApp.ip=127.0.0.1", "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            # window.jupyterapp: lets the test see when a notebook's kernel is connected
+            "--LabApp.expose_app_in_browser=True"]
 
     def env(self):
         env = dict(os.environ)
