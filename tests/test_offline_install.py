@@ -5,8 +5,8 @@ they build a wheelhouse for this computer with ``backprop-course wheelhouse``, i
 from it into a fresh virtual environment with the index switched off, and do the install that
 Binder's repo2docker performs (``pip install -r binder/requirements.txt`` from the repository's
 root, in a clean environment); ``backprop-course doctor`` must then pass in each environment.
-They run when BACKPROP_NETWORK_TESTS=1 (set by .ci/run); pip's cache keeps a second run to
-about two minutes.
+They run when BACKPROP_NETWORK_TESTS=1 (set by .ci/run); the two installs run at the same
+time, in separate copies of the course and separate environments.
 """
 
 import os
@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -106,33 +107,60 @@ def _doctor(bindir, course):
     assert "All" in done.stdout and "checks passed" in done.stdout
 
 
-@network
-def test_install_from_the_wheelhouse_with_the_index_switched_off(tmp_path):
-    course = _course_copy(tmp_path / "course")
-    house = tmp_path / "wheelhouse"
-    done = subprocess.run([sys.executable, "-m", "backproplib.course", "wheelhouse", "--dir",
-                           str(course), "--out", str(house)], capture_output=True, text=True,
-                          timeout=900)
-    assert done.returncode == 0, done.stderr[-2000:]
-    assert list(house.glob("backprop_course-*.whl")) and list(house.glob("setuptools-*.whl"))
-    command = done.stdout.strip().splitlines()[-1].strip()
-    assert command == wheelhouse.install_command(house.name)
-
-    bindir = _fresh_venv(tmp_path / "room-laptop")
+def _wheelhouse_install(root):
+    """Build a wheelhouse from a copy of the course, then install it offline in a fresh venv."""
+    course = _course_copy(root / "course")
+    house = root / "wheelhouse"
+    build = subprocess.run([sys.executable, "-m", "backproplib.course", "wheelhouse", "--dir",
+                            str(course), "--out", str(house)], capture_output=True, text=True,
+                           timeout=900)
+    if build.returncode != 0:
+        return {"build": build, "house": house}
+    bindir = _fresh_venv(root / "room-laptop")
     offline = _clean_env(PIP_NO_INDEX="1", PIP_CONFIG_FILE=os.devnull)   # no index, no mirrors
     install = subprocess.run([str(bindir / "python"), "-m", "pip", "install", "--no-index",
                               "--find-links", str(house), "-e", str(course)],
                              capture_output=True, text=True, timeout=900, env=offline)
-    assert install.returncode == 0, install.stderr[-2000:]
-    _doctor(bindir, course)
+    return {"build": build, "house": house, "course": course, "bindir": bindir, "install": install}
 
 
-@network
-def test_the_install_binder_performs_gives_a_working_course(tmp_path):
-    course = _course_copy(tmp_path / "course")
-    bindir = _fresh_venv(tmp_path / "binder-env")
+def _binder_install(root):
+    """Binder's install: ``pip install -r binder/requirements.txt`` from the root of a copy."""
+    course = _course_copy(root / "course")
+    bindir = _fresh_venv(root / "binder-env")
     install = subprocess.run([str(bindir / "pip"), "install", "-r", "binder/requirements.txt"],
                              cwd=course, capture_output=True, text=True, timeout=900,
                              env=_clean_env())
+    return {"course": course, "bindir": bindir, "install": install}
+
+
+@pytest.fixture(scope="module")
+def installs(tmp_path_factory):
+    """Both installs, each in its own course copy and fresh venv, run at the same time: each
+    spends most of its time in pip (the index, the disk, unpacking), so together they take
+    little longer than the longer one. {"wheelhouse": ..., "binder": ...}"""
+    jobs = {"wheelhouse": _wheelhouse_install, "binder": _binder_install}
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = {name: pool.submit(job, tmp_path_factory.mktemp(name)) for name, job in jobs.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+@network
+def test_install_from_the_wheelhouse_with_the_index_switched_off(installs):
+    done = installs["wheelhouse"]
+    build, house = done["build"], done["house"]
+    assert build.returncode == 0, build.stderr[-2000:]
+    assert list(house.glob("backprop_course-*.whl")) and list(house.glob("setuptools-*.whl"))
+    command = build.stdout.strip().splitlines()[-1].strip()
+    assert command == wheelhouse.install_command(house.name)
+    install = done["install"]
     assert install.returncode == 0, install.stderr[-2000:]
-    _doctor(bindir, course)
+    _doctor(done["bindir"], done["course"])
+
+
+@network
+def test_the_install_binder_performs_gives_a_working_course(installs):
+    done = installs["binder"]
+    install = done["install"]
+    assert install.returncode == 0, install.stderr[-2000:]
+    _doctor(done["bindir"], done["course"])
