@@ -24,6 +24,7 @@ from benchmarks import feedback as bench
 ROOT = Path(__file__).resolve().parents[1]
 BATTERY = bench.battery()
 SOLUTION_CELLS = {}
+JUDGED = {}  # (task id, code) -> the judgement, shared by the two tests of the battery
 
 
 def solution_cells(number):
@@ -31,6 +32,13 @@ def solution_cells(number):
         name = exercise_module(number).NOTEBOOK + ".ipynb"
         SOLUTION_CELLS[number] = bench.code_cells(ROOT / "solutions" / name)
     return SOLUTION_CELLS[number]
+
+
+def judged(task_id, code):
+    """bench.judge_unlisted of one wrong answer of the battery, judged once per test run."""
+    if (task_id, code) not in JUDGED:
+        JUDGED[task_id, code] = bench.judge_unlisted(task_id, code, solution_cells(task_id[:2]))
+    return JUDGED[task_id, code]
 
 
 def test_the_battery_has_at_least_8_unlisted_wrong_answers_per_exercise_01_to_07():
@@ -46,15 +54,14 @@ def test_the_battery_has_at_least_8_unlisted_wrong_answers_per_exercise_01_to_07
 def test_every_unlisted_wrong_answer_loses_points(task_id, code, piece):
     if task_id == "06.train_network":
         pytest.skip("trains on the digits: measured by benchmarks/feedback.py")
-    res = bench.judge_unlisted(task_id, code, solution_cells(task_id[:2]))
+    res = judged(task_id, code)
     assert res.points < res.max_points, (res.reason, res.details)
     assert res.reason and "✗" in format_feedback(res)
 
 
 def test_most_unlisted_wrong_answers_are_diagnosed_in_the_tasks_terms():
     quick = [(t, c, p) for t, c, p in BATTERY if t != "06.train_network"]
-    named = sum(p in bench.judge_unlisted(t, c, solution_cells(t[:2])).reason
-                for t, c, p in quick)
+    named = sum(p in judged(t, c).reason for t, c, p in quick)
     assert named / len(quick) >= 0.7, f"{named}/{len(quick)} diagnosed"
 
 
