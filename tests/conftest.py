@@ -1,3 +1,4 @@
+import gc
 import os
 
 import pytest
@@ -33,13 +34,15 @@ def pytest_collection_modifyitems(config, items):
 
 
 @pytest.fixture(autouse=True, scope="module")
-def _close_the_widgets_a_module_made():
-    """Close the widgets made by a test module once its tests are done.
+def _leave_a_small_heap_to_the_next_module():
+    """Close the widgets made by a test module once its tests are done, collect its garbage and
+    freeze what is left (``gc.freeze``), so that later garbage collections skip it.
 
     ipywidgets keeps every open widget in a registry, so the explorers built by the tests would
-    otherwise stay alive to the end of the run: thousands of figures and widgets that make every
-    garbage collection of the test process slower. Widgets that existed before the module (made
-    while collecting) are left open.
+    otherwise stay alive to the end of the run: thousands of figures and widgets. With them, and
+    with what the modules imported (PyTorch alone brings hundreds of thousands of objects),
+    every garbage collection of the test process took up to a second or more. Widgets that
+    existed before the module (made while collecting) are left open.
     """
     from ipywidgets.widgets import widget
 
@@ -48,3 +51,5 @@ def _close_the_widgets_a_module_made():
     for model_id, view in list(widget._instances.items()):
         if model_id not in before:
             view.close()
+    gc.collect()
+    gc.freeze()
