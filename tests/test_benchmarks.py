@@ -124,3 +124,18 @@ def test_other_value_moves_each_kind_of_control_to_a_valid_different_value():
         assert control.value == pytest.approx(other) if isinstance(other, float) else \
             control.value == other
     assert other_value(widgets.Text(value="x")) is None
+
+
+def test_other_value_chooses_a_first_option_when_nothing_is_chosen_yet():
+    widgets = pytest.importorskip("ipywidgets")
+    choice = widgets.RadioButtons(options=[("yes", "y"), ("no", "n")], value=None)
+    assert other_value(choice) == "y"
+
+
+def test_explorers_that_need_arguments_are_built_as_their_lessons_build_them():
+    from benchmarks.explorers import find_explorers, lesson_built
+
+    needing = [name for name, cls, _ in find_explorers() if cls is None]
+    assert needing, "some explorers need arguments (a trained network, a sweep)"
+    assert all(callable(lesson_built(name)) for name in needing), needing
+    assert lesson_built("no.SuchExplorer") is None
