@@ -1,10 +1,10 @@
 """Pictures kept for settings seen before: going back to them is instant.
 
-A learner moves a slider back and forth. An explorer whose picture depends on only some of the
-settings (not on a guess typed before pressing Reveal, say) names them in ``picture_key(result)``;
-``KeptPictures`` keeps the PNG of the last few pictures under those keys and shows a kept picture
-again instead of rendering the figure again. The picture is the same as a fresh render: a key
-holds everything that ``draw`` reads from the result.
+A learner moves a slider back and forth. ``KeptPictures`` keeps the PNG of the last few pictures
+under ``picture_key(result)`` and shows a kept picture again instead of rendering the figure
+again. By default the key is the value of every control; an explorer whose picture depends on
+only some of them (not on a guess made before pressing Reveal, say) names those. The picture is
+the same as a fresh render: a key holds everything that ``draw`` reads from the result.
 
 Use it before the explorer's base class, ``class MyExplorer(KeptPictures, Explorer)``, so that its
 ``render`` comes first.
@@ -18,8 +18,8 @@ class KeptPictures:
     """Explorer mixin: keep the PNG of each picture under ``picture_key(result)``."""
 
     def picture_key(self, result):
-        """What the picture shows, as something hashable (a tuple of the settings it depends on)."""
-        raise NotImplementedError
+        """What the picture shows, as something hashable: by default every control's value."""
+        return tuple(self.values().items())
 
     def render(self):
         kept = self.__dict__.setdefault("_pictures", {})   # key -> PNG, least recently shown first
