@@ -10,8 +10,10 @@ import numpy as np
 import pytest
 
 from backproplib.explorers.blit import BlitExplorer
+from backproplib.explorers.bptt import BPTTGradientExplorer
 from backproplib.explorers.depth import DepthExplorer
 from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
+from backproplib.explorers.gradcheck_step import StepSizeExplorer
 from backproplib.explorers.render import figure_to_png
 
 #: explorer -> the moves to make, in order: (control, value); a move repeated later is a revisit
@@ -22,6 +24,13 @@ MOVES = {
     BatchNoiseExplorer: [("lr", 0.5), ("batch_size", 1), ("epochs", 20), ("lr", 10 ** -2.5),
                          ("batch_size", 64), ("epochs", 1), ("lr", 0.5), ("batch_size", 1),
                          ("epochs", 5)],
+    StepSizeExplorer: [("guess_log10", -16.0), ("revealed", True), ("method", "forward"),
+                       ("precision", "float32"), ("guess_log10", 0.0), ("method", "central"),
+                       ("guess_log10", -16.0), ("precision", "float64"), ("revealed", False)],
+    BPTTGradientExplorer: [("revealed", True), ("length", 100), ("revealed", True),
+                           ("scale", 2.0), ("revealed", True), ("activation", "linear"),
+                           ("prediction", -40.0), ("length", 20), ("prediction", 0.0),
+                           ("scale", 0.8), ("activation", "tanh"), ("revealed", True)],
     DepthExplorer: [("depth", 3), ("revealed", True), ("gain", 10.0), ("activation", "relu"),
                     ("init", "zeros"), ("guess_log10", -4.0), ("init", "xavier"),
                     ("depth", 2), ("gain", 1.0), ("revealed", False), ("revealed", True)],
