@@ -15,8 +15,9 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..training import accuracy
-from .base import Explorer
+from .blit import BlitExplorer
 from .generalisation import digit_splits, train_on_splits
+from .kept import KeptPictures
 from .reveal import judge_prediction, reveal_button
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -65,8 +66,9 @@ def noisy_reveal(sweep, i, predicted, revealed=True):
                        float(sweep.memorised[i]))
 
 
-class NoisyLabelExplorer(Explorer):
-    """Predict the test accuracy of a network trained on partly wrong labels, then reveal it."""
+class NoisyLabelExplorer(KeptPictures, BlitExplorer):
+    """Predict the test accuracy of a network trained on partly wrong labels, then reveal it.
+    The axes never move: they are drawn once, then only the points and what lies over them."""
 
     def __init__(self, sweep):
         self.sweep = sweep
@@ -97,8 +99,12 @@ class NoisyLabelExplorer(Explorer):
         (self.guess,) = ax.plot([], [], "X", color=VERMILLION, ms=10, label="your guess")
         ax.set(xlim=(f.min() - 5, f.max() + 5), ylim=(0, 105), xlabel="wrong training labels (%)",
                ylabel="accuracy (%)", title="revealed results")
-        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
+        legend = ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
         ax.grid(alpha=0.3)
+        self.moving = [self.train_pts, self.test_pts, self.guess, *ax.spines.values(), legend]
+
+    def picture_key(self, r):   # the levels revealed so far, the level and the guess
+        return tuple(sorted(self.shown)), r.fraction, r.verdict.predicted
 
     def compute(self, i, prediction, reveal):
         if reveal:
