@@ -9,15 +9,18 @@ every move its picture is compared, pixel for pixel, with a full render of the f
 import numpy as np
 import pytest
 
+from backproplib.explorers.backward import BackwardStepExplorer
 from backproplib.explorers.blit import BlitExplorer
 from backproplib.explorers.bptt import BPTTGradientExplorer
 from backproplib.explorers.depth import DepthExplorer
 from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
 from backproplib.explorers.generalisation import OverfittingExplorer, Runs
 from backproplib.explorers.gradcheck_step import StepSizeExplorer
+from backproplib.explorers.network_diagram import NetworkDiagramExplorer
 from backproplib.explorers.noisy_labels import NoisyLabelExplorer, NoisySweep
 from backproplib.explorers.render import figure_to_png
 from backproplib.explorers.sweep import Sweep, SweepRevealExplorer
+from backproplib.explorers.widget_check import SquareExplorer
 
 
 def made_up_runs(epochs=50, sizes=(4, 16, 64, 256)):
@@ -42,6 +45,13 @@ def made_up_sweep(lrs=(0.01, 0.1, 1.0, 10.0), widths=(2, 4, 16, 64)):
 
 #: explorer -> the moves to make, in order: (control, value); a move repeated later is a revisit
 MOVES = {
+    "BackwardStepExplorer": [("step", 2), ("step", 3), ("step", 2), ("w1", 6.0), ("step", 9),
+                             ("w1", -6.0), ("step", 1), ("step", 2), ("step", 3), ("w1", 6.0),
+                             ("step", 9)],
+    "NetworkDiagramExplorer": [("x1", 3.0), ("preset", "random (seed 1)"), ("activation", "relu"),
+                               ("x2", -3.0), ("x1", 1.0), ("preset", "lesson example"),
+                               ("x2", -0.5), ("activation", "sigmoid")],
+    "SquareExplorer": [("n", 0), ("n", 10), ("n", 9), ("n", 1), ("n", 10)],
     "OverfittingExplorer": [("epoch", 1), ("h", 0), ("epoch", 25), ("h", 1), ("epoch", 50),
                             ("h", 3), ("epoch", 1), ("h", 1), ("epoch", 50)],
     "NoisyLabelExplorer": [("reveal", True), ("prediction", 0), ("reveal", True), ("i", 4),
@@ -73,7 +83,8 @@ BUILD = {"OverfittingExplorer": lambda: OverfittingExplorer(made_up_runs(), h=3)
          "NoisyLabelExplorer": lambda: NoisyLabelExplorer(made_up_noisy_sweep()),
          "SweepRevealExplorer": lambda: SweepRevealExplorer(made_up_sweep()),
          **{cls.__name__: cls for cls in (DescentExplorer, BatchNoiseExplorer, StepSizeExplorer,
-                                         BPTTGradientExplorer, DepthExplorer)}}
+                                         BPTTGradientExplorer, DepthExplorer, SquareExplorer,
+                                         BackwardStepExplorer, NetworkDiagramExplorer)}}
 
 
 def full_render(explorer):
@@ -87,7 +98,7 @@ def full_render(explorer):
 def test_every_picture_equals_a_full_render_of_the_figure(name):
     explorer = BUILD[name]()
     assert explorer.image.value == full_render(explorer)
-    seen = {}
+    seen = {explorer.image.value: [("first", "picture")]}
     for control, value in MOVES[name]:
         explorer.controls[control].value = value
         assert explorer.error is None, (control, value)

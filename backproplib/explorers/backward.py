@@ -27,6 +27,7 @@ from .graph import (
     node_text,
     set_node_state,
 )
+from .kept import KeptPictures
 from .style import BLACK, BLUE, ORANGE, VERMILLION
 
 #: the fixed numbers of the one-weight example L(w) = (tanh(w·x + b) − y)²
@@ -225,7 +226,7 @@ def step_formula(current):
     return "\n".join(lines)
 
 
-class BackwardStepExplorer(BlitExplorer):
+class BackwardStepExplorer(KeptPictures, BlitExplorer):
     """Walk the backward pass of a neuron's graph one node at a time (slider or buttons)."""
 
     def __init__(self, w1=-0.5, step=1, neuron=None):

@@ -9,7 +9,7 @@ from typing import NamedTuple
 import ipywidgets as widgets
 import numpy as np
 
-from .base import Explorer
+from .blit import BlitExplorer
 from .style import BLACK, BLUE, VERMILLION
 
 #: the slider's range
@@ -29,8 +29,9 @@ def square_state(n):
     return SquareState(int(n), int(n) ** 2, ns, ns ** 2)
 
 
-class SquareExplorer(Explorer):
-    """Move n: the readout says n², and the dot moves along the curve of squares."""
+class SquareExplorer(BlitExplorer):
+    """Move n: the readout says n², and the dot moves along the curve of squares.
+    Only the dot moves: the rest is drawn once, then the dot and what lies over it (blit.py)."""
 
     def __init__(self, n=3):
         controls = {"n": widgets.IntSlider(value=n, min=0, max=N_MAX, description="n")}
@@ -41,8 +42,9 @@ class SquareExplorer(Explorer):
         (self.curve,) = ax.plot([], [], color=BLUE, lw=1.5, marker="o", ms=3, label="n²")
         (self.dot,) = ax.plot([], [], "s", color=VERMILLION, mec=BLACK, ms=9, label="your n")
         ax.set(xlim=(-0.5, N_MAX + 0.5), ylim=(-5, N_MAX ** 2 + 8), xlabel="n", ylabel="n²")
-        ax.legend(loc="upper left")
+        legend = ax.legend(loc="upper left")
         ax.grid(alpha=0.3)
+        self.moving = [self.dot, *ax.spines.values(), legend]
 
     def compute(self, n):
         return square_state(n)
