@@ -68,7 +68,8 @@ MOVES = {
                          ("epochs", 5)],
     "StepSizeExplorer": [("guess_log10", -16.0), ("revealed", True), ("method", "forward"),
                        ("precision", "float32"), ("guess_log10", 0.0), ("method", "central"),
-                       ("guess_log10", -16.0), ("precision", "float64"), ("revealed", False)],
+                       ("guess_log10", -16.0), ("precision", "float64"), ("revealed", False),
+                         ("guess_log10", -4.0)],
     "BPTTGradientExplorer": [("revealed", True), ("length", 100), ("revealed", True),
                            ("scale", 2.0), ("revealed", True), ("activation", "linear"),
                            ("prediction", -40.0), ("length", 20), ("prediction", 0.0),
@@ -118,3 +119,17 @@ def test_the_path_and_its_loss_move_while_the_contours_stay(cls):
     after = np.asarray(explorer.figure.canvas.buffer_rgba())
     assert not np.array_equal(before, after)          # the picture changed (and is checked above)
     assert explorer.ax_path not in explorer.moving and explorer.ax_loss in explorer.moving
+
+
+@pytest.mark.parametrize("name", ["StepSizeExplorer", "DescentExplorer", "BatchNoiseExplorer",
+                                  "OverfittingExplorer", "NoisyLabelExplorer"])
+def test_the_moves_above_draw_a_legend_again_only_when_something_reaches_it(name):
+    """Both cases are among the moves checked against full renders: a legend kept in the still
+    picture, and a legend drawn again over a curve that passes under it."""
+    explorer, frames = BUILD[name](), []
+    for control, value in MOVES[name]:
+        explorer.controls[control].value = value
+        frames.append(explorer.frame)               # which legends were drawn again
+    assert any(not any(frame) for frame in frames) and any(any(frame) for frame in frames)
+    legend = explorer.legends[0]
+    assert legend not in explorer.moving or legend.get_animated()

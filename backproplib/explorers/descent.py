@@ -6,8 +6,8 @@ Pure functions (each returns one named record; the explorers only draw it):
                                              the path, the losses and a verdict
     minibatch_run(batch_size, epochs, lr)    mini-batch SGD on a line fit (eq. 6.3): the path in
                                              (w, b), the loss after every iteration, the noise
-Explorers: ``DescentExplorer()``, ``BatchNoiseExplorer()``. Each draws its contours once, then on
-every change only ``moving``: the path, what is drawn over it (in a full render's order), the loss.
+Explorers: ``DescentExplorer()``, ``BatchNoiseExplorer()``: contours drawn once; on a change only
+``moving`` (path, what lies over it in a full render's order, loss panel) and a reached legend.
 """
 
 from typing import NamedTuple
@@ -18,13 +18,13 @@ import numpy as np
 from ..training import iterate_minibatches
 from .blit import BlitExplorer
 from .kept import KeptPictures
+from .legends import StillLegends
 from .loss_landscape import best_fit, linear_model_loss_and_grad, mse_landscape
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, SKY, VERMILLION
 
 #: curvatures of the bowl along θ₁ (flat) and θ₂ (steep): eq. 6.4 puts the limit at η = 2 / STEEP
 FLAT, STEEP = 1.0, 10.0
-START = (-4.0, 2.0)
-VIEW = ((-5.0, 5.0), (-3.0, 3.0))   # the part of the plane the picture shows
+START, VIEW = (-4.0, 2.0), ((-5.0, 5.0), (-3.0, 3.0))   # VIEW: the part of the plane shown
 #: a path that gets this far from the minimum has diverged (it is stopped before it overflows)
 ESCAPE = 1e6
 
@@ -90,7 +90,7 @@ def descent_path(lr, steps, momentum=0.0, start=START):
                        diverged_at, zigzags, message)
 
 
-class DescentExplorer(KeptPictures, BlitExplorer):
+class DescentExplorer(KeptPictures, StillLegends, BlitExplorer):
     """Learning rate, steps and momentum → the path of gradient descent over the contour plot."""
 
     def __init__(self, lr=0.05, steps=30, momentum=0.0):
@@ -123,12 +123,12 @@ class DescentExplorer(KeptPictures, BlitExplorer):
                               bbox=dict(facecolor=VERMILLION, alpha=0.9))
         ax.set(xlim=VIEW[0], ylim=VIEW[1], xlabel="θ₁ (flat direction)",
                ylabel="θ₂ (steep direction)", title="path over the contours of L")
-        legend = ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE, framealpha=0.9)
+        self.legends = [ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE, framealpha=0.9)]
         (self.loss_line,) = self.ax_loss.semilogy([], [], "-", color=BLUE, lw=2,
                                                   label="L(θ) after each step")
         self.ax_loss.set(xlabel="step", ylabel="loss (log scale)", title="loss")
         self.ax_loss.grid(alpha=0.3)
-        self.moving = [self.line, start, *ax.spines.values(), self.banner, legend, self.ax_loss]
+        self.moving = [self.line, start, *ax.spines.values(), self.banner, self.ax_loss]
 
     def compute(self, lr, steps, momentum):
         return descent_path(lr, steps, momentum)
@@ -220,7 +220,7 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
                         else -1, best_fit(x, y), diverged)
 
 
-class BatchNoiseExplorer(KeptPictures, BlitExplorer):
+class BatchNoiseExplorer(KeptPictures, StillLegends, BlitExplorer):
     """Batch size and epochs → the noisy path of SGD in (w, b) and its loss per iteration."""
 
     W_RANGE, B_RANGE = (-1.5, 2.5), (-1.5, 2.5)
@@ -250,7 +250,7 @@ class BatchNoiseExplorer(KeptPictures, BlitExplorer):
         (self.ends,) = ax.plot([], [], "o", color=BLUE, mec=BLACK, ms=4, label="end of an epoch")
         ax.set(xlim=self.W_RANGE, ylim=self.B_RANGE, xlabel="slope w", ylabel="intercept b",
                title="path of (w, b)")
-        legend = ax.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
+        self.legends = [ax.legend(loc="upper right", fontsize=MIN_FONT_SIZE)]
         (self.batch_line,) = self.ax_loss.semilogy([], [], "-", color=SKY, lw=0.8,
                                                    label="loss on the batch used")
         (self.full_line,) = self.ax_loss.semilogy([], [], "--", color=BLUE, lw=2,
@@ -261,7 +261,7 @@ class BatchNoiseExplorer(KeptPictures, BlitExplorer):
                          ylabel="MSE (log scale)", title="loss per iteration")
         self.ax_loss.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
         self.ax_loss.grid(alpha=0.3)
-        self.moving = [self.line, self.ends, *ax.spines.values(), legend, self.ax_loss]
+        self.moving = [self.line, self.ends, *ax.spines.values(), self.ax_loss]
 
     def compute(self, batch_size, epochs, lr):
         return minibatch_run(batch_size, epochs, lr, x=self.x, y=self.y)

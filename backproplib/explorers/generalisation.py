@@ -22,6 +22,7 @@ from ..network import mlp
 from ..training import accuracy, train
 from .blit import BlitExplorer
 from .kept import KeptPictures
+from .legends import StillLegends
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 #: settings shared by the experiments (fast: each run takes a fraction of a second)
@@ -122,7 +123,7 @@ def overfitting_readout(runs, h, epoch):
                   epoch > best and runs.val_loss[h, e] > runs.val_loss[h, best - 1])
 
 
-class OverfittingExplorer(KeptPictures, BlitExplorer):
+class OverfittingExplorer(KeptPictures, StillLegends, BlitExplorer):
     """Hidden size and training length → the training and validation loss curves.
     The axes never move: they are drawn once, then only the curves and what lies over them."""
 
@@ -153,9 +154,9 @@ class OverfittingExplorer(KeptPictures, BlitExplorer):
             ax.legend(fontsize=MIN_FONT_SIZE, loc="center right")
             ax.grid(alpha=0.3)
         self.moving = [self.train_line, self.val_line, self.best_mark,   # in a full render's order
-                       *self.ax_loss.spines.values(), self.ax_loss.get_legend(),
-                       self.train_acc, self.val_acc, *self.ax_acc.spines.values(),
-                       self.ax_acc.get_legend()]
+                       *self.ax_loss.spines.values(), self.train_acc, self.val_acc,
+                       *self.ax_acc.spines.values()]
+        self.legends = [self.ax_loss.get_legend(), self.ax_acc.get_legend()]
 
     def compute(self, h, epoch):
         return overfitting_readout(self.runs, h, epoch)

@@ -18,6 +18,7 @@ import numpy as np
 from ..errors import ConfigError
 from .blit import BlitExplorer
 from .kept import KeptPictures
+from .legends import StillLegends
 from .reveal import PredictionFeedback, prediction_feedback, reveal_button
 from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -96,7 +97,7 @@ def step_size_study(method="central", precision="float64", guess_log10=-8.0, rev
                          prediction_feedback(guess_log10, np.log10(STEPS[best])))
 
 
-class StepSizeExplorer(KeptPictures, BlitExplorer):
+class StepSizeExplorer(KeptPictures, StillLegends, BlitExplorer):
     """Guess the best step h, reveal the error curve, compare forward/central and float64/32.
     The axes never move: they are drawn once, then only the curves and what lies over them."""
 
@@ -131,7 +132,8 @@ class StepSizeExplorer(KeptPictures, BlitExplorer):
         ax.grid(alpha=0.3, which="major")
         legend = ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left", ncol=2)
         self.moving = [self.curve, self.trunc, self.round, self.best, self.guess_line,
-                       *ax.spines.values(), self.hidden, legend]    # in a full render's order
+                       *ax.spines.values(), self.hidden]    # in a full render's order
+        self.legends = [legend]                             # drawn again when reached
 
     def compute(self, method, precision, guess_log10, revealed):
         return step_size_study(method, precision, guess_log10, revealed)

@@ -18,6 +18,7 @@ from ..training import accuracy
 from .blit import BlitExplorer
 from .generalisation import digit_splits, train_on_splits
 from .kept import KeptPictures
+from .legends import StillLegends
 from .reveal import judge_prediction, reveal_button
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -66,7 +67,7 @@ def noisy_reveal(sweep, i, predicted, revealed=True):
                        float(sweep.memorised[i]))
 
 
-class NoisyLabelExplorer(KeptPictures, BlitExplorer):
+class NoisyLabelExplorer(KeptPictures, StillLegends, BlitExplorer):
     """Predict the test accuracy of a network trained on partly wrong labels, then reveal it.
     The axes never move: they are drawn once, then only the points and what lies over them."""
 
@@ -101,7 +102,8 @@ class NoisyLabelExplorer(KeptPictures, BlitExplorer):
                ylabel="accuracy (%)", title="revealed results")
         legend = ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
         ax.grid(alpha=0.3)
-        self.moving = [self.train_pts, self.test_pts, self.guess, *ax.spines.values(), legend]
+        self.moving = [self.train_pts, self.test_pts, self.guess, *ax.spines.values()]
+        self.legends = [legend]
 
     def picture_key(self, r):   # the levels revealed so far, the level and the guess
         return tuple(sorted(self.shown)), r.fraction, r.verdict.predicted

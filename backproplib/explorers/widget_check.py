@@ -10,6 +10,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .blit import BlitExplorer
+from .legends import StillLegends
 from .style import BLACK, BLUE, VERMILLION
 
 #: the slider's range
@@ -29,7 +30,7 @@ def square_state(n):
     return SquareState(int(n), int(n) ** 2, ns, ns ** 2)
 
 
-class SquareExplorer(BlitExplorer):
+class SquareExplorer(StillLegends, BlitExplorer):
     """Move n: the readout says n², and the dot moves along the curve of squares.
     Only the dot moves: the rest is drawn once, then the dot and what lies over it (blit.py)."""
 
@@ -44,7 +45,7 @@ class SquareExplorer(BlitExplorer):
         ax.set(xlim=(-0.5, N_MAX + 0.5), ylim=(-5, N_MAX ** 2 + 8), xlabel="n", ylabel="n²")
         legend = ax.legend(loc="upper left")
         ax.grid(alpha=0.3)
-        self.moving = [self.dot, *ax.spines.values(), legend]
+        self.moving, self.legends = [self.dot, *ax.spines.values()], [legend]
 
     def compute(self, n):
         return square_state(n)
