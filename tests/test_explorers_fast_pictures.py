@@ -74,9 +74,11 @@ MOVES = {
                            ("scale", 2.0), ("revealed", True), ("activation", "linear"),
                            ("prediction", -40.0), ("length", 20), ("prediction", 0.0),
                            ("scale", 0.8), ("activation", "tanh"), ("revealed", True)],
-    "DepthExplorer": [("depth", 3), ("revealed", True), ("gain", 10.0), ("activation", "relu"),
-                    ("init", "zeros"), ("guess_log10", -4.0), ("init", "xavier"),
-                    ("depth", 2), ("gain", 1.0), ("revealed", False), ("revealed", True)],
+    "DepthExplorer": [("depth", 3), ("activation", "tanh"), ("init", "he"), ("gain", 10.0),
+                      ("activation", "relu"), ("gain", 1.0), ("revealed", True), ("gain", 10.0),
+                      ("activation", "relu"), ("init", "zeros"), ("guess_log10", -4.0),
+                      ("init", "xavier"), ("depth", 2), ("gain", 1.0), ("revealed", False),
+                      ("revealed", True)],
 }
 
 

@@ -66,8 +66,7 @@ class DepthStudy:
 def build_network(depth, activation, init, gain, width=16, seed=0):
     """``depth`` Dense layers 2 → width → … → width → 2, each hidden one followed by ``activation``.
 
-    The initial weights follow ``init`` (Lesson 05, eq. 5.5; "normal" has std 0.01) and are
-    then multiplied by ``gain``.
+    The initial weights follow ``init`` (Lesson 05, eq. 5.5; "normal" has std 0.01), times ``gain``.
     """
     rng = np.random.default_rng(seed)
     sizes = [2] + [width] * (depth - 1) + [2]
@@ -97,7 +96,7 @@ def backward_recording(net, dout):
     return dZs[::-1], dAs[::-1]
 
 
-def _percentiles(arrays):
+def _percentiles(arrays):   # (len(arrays), 3)
     return np.array([np.percentile(a, PERCENTILES) for a in arrays]).reshape(len(arrays), 3)
 
 def _check(depth, activation, init, gain):
@@ -233,8 +232,9 @@ class DepthExplorer(KeptPictures, Explorer):
         return depth_study(depth, activation, init, gain, guess_log10=guess_log10,
                            revealed=revealed)
 
-    def picture_key(self, r):   # the picture does not show the guess
-        return r.depth, r.activation, r.init, r.gain, r.revealed
+    def picture_key(self, r):   # never the guess; before Reveal, only the depth and steps run
+        return ("revealed", r.depth, r.activation, r.init, r.gain) if r.revealed else \
+            ("hidden", r.depth, len(r.loss))
 
     def draw(self, r):
         layers = np.arange(1, r.depth + 1)
