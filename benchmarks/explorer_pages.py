@@ -283,6 +283,25 @@ CLIPPED_JS = """(i) => {
 }"""
 
 
+#: show ``markup`` (a warning) at the top of explorer i's readout, or take it away again
+WARNING_JS = """([i, markup]) => {
+  const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
+  const readout = explorer.querySelector('.widget-html-content');
+  const old = readout.querySelector('.bp-test-warning');
+  if (old) { old.remove(); return; }
+  const warning = document.createElement('div');
+  warning.className = 'bp-test-warning';
+  warning.innerHTML = markup;
+  readout.prepend(warning);
+}"""
+
+
+def show_warning(page, i, markup):
+    """Show ``markup`` above explorer i's readout, as a warning would appear there (call
+    again to take it away): the layout must still fit with it."""
+    page.evaluate(WARNING_JS, [i, markup])
+
+
 def explorer_controls(page, i):
     return page.evaluate(CONTROLS_JS, i)
 
