@@ -286,7 +286,7 @@ CLIPPED_JS = """(i) => {
 #: show ``markup`` (a warning) at the top of explorer i's readout, or take it away again
 WARNING_JS = """([i, markup]) => {
   const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
-  const readout = explorer.querySelector('.widget-html-content');
+  const readout = explorer.querySelector('.backprop-readout .widget-html-content');
   const old = readout.querySelector('.bp-test-warning');
   if (old) { old.remove(); return; }
   const warning = document.createElement('div');

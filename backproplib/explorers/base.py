@@ -59,6 +59,7 @@ class Explorer:
         self.image = Picture(format="png", layout=image_layout(self.figure))
         self.readout = widgets.HTML(layout=widgets.Layout(flex="1 1 24em",
                                                           min_width=READOUT_MIN_WIDTH))
+        self.readout.add_class("backprop-readout")
         self.result = None
         self.error = None
         self.setup_figure(self.figure)
