@@ -166,31 +166,42 @@ def browser_rows(quick):
 
 
 def time_controls(page, i, cell, presses, explorer_controls, press_and_time):
-    """One row per control of explorer ``i``: ``presses`` key presses, back and forth. The
-    explorer's very first move is the first sample of its first control. A control whose first
+    """One row per control of explorer ``i``: ``presses`` key presses, one way to the end of
+    the control's range and then back towards the other end, so that most presses show a
+    setting not shown before (explorers keep the pictures of settings seen before: the note
+    says how many presses were new). The explorer's very first move is the first sample of its
+    first control. A control whose first
     press changes nothing (◀ Previous at the first step) is timed again after the others.
     Controls that share a label (the 64 pixel buttons of a drawing grid) make one row: each of
     them is pressed, ``GROUP_PRESSES`` times, and their samples are pooled."""
+    from .explorer_pages import can_move, setting
+
     page.locator(".backprop-explorer").nth(i).scroll_into_view_if_needed()
     first, waiting = None, explorer_controls(page, i)
     groups = {}
     for control in waiting:
         groups.setdefault(control["label"].strip() or control["kind"], []).append(control)
     samples = {label: [] for label in groups}
-    text_only = dict.fromkeys(groups, 0)
+    text_only, new = dict.fromkeys(groups, 0), dict.fromkeys(groups, 0)
+    seen = {setting(page, i)}
     for _ in range(2):
         for control in list(waiting):
             label = control["label"].strip() or control["kind"]
             times = presses if len(groups[label]) == 1 else GROUP_PRESSES
-            timed = []
-            for n in range(times):
-                timing = press_and_time(page, i, control, forward=n % 2 == 0)
+            timed, forward = [], True
+            for _ in range(times):
+                if not can_move(page, control, forward):
+                    forward = not forward      # at the end: go back, on to the other end
+                timing = press_and_time(page, i, control, forward=forward)
                 ms = timing["image_ms"] if timing["image_ms"] is not None else timing["readout_ms"]
                 if ms is None and not timed:
                     break                      # nothing to move yet: try again later
                 text_only[label] += timing["image_ms"] is None and ms is not None
                 if ms is not None:
                     timed.append(ms / 1000)
+                    now = setting(page, i)
+                    new[label] += now not in seen
+                    seen.add(now)
             if not timed:
                 continue
             waiting.remove(control)
@@ -206,6 +217,7 @@ def time_controls(page, i, cell, presses, explorer_controls, press_and_time):
             note.append(f"{len(groups[label])} controls pooled")
         if first and first[0] == label:
             note.append(f"first move {first[1] * 1e3:.0f} ms")
+        note.append(f"{new[label]} of {len(timed)} presses to a setting not shown before")
         if text_only[label]:
             note.append(f"{text_only[label]} presses changed only the readout")
         median, high = statistics.median(timed), p95(timed)
