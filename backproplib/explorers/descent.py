@@ -123,7 +123,7 @@ class DescentExplorer(KeptPictures, StillLegends, BlitExplorer):
                               bbox=dict(facecolor=VERMILLION, alpha=0.9))
         ax.set(xlim=VIEW[0], ylim=VIEW[1], xlabel="θ₁ (flat direction)",
                ylabel="θ₂ (steep direction)", title="path over the contours of L")
-        self.legends = [ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE, framealpha=0.9)]
+        ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE, framealpha=0.9)
         (self.loss_line,) = self.ax_loss.semilogy([], [], "-", color=BLUE, lw=2,
                                                   label="L(θ) after each step")
         self.ax_loss.set(xlabel="step", ylabel="loss (log scale)", title="loss")
@@ -250,7 +250,7 @@ class BatchNoiseExplorer(KeptPictures, StillLegends, BlitExplorer):
         (self.ends,) = ax.plot([], [], "o", color=BLUE, mec=BLACK, ms=4, label="end of an epoch")
         ax.set(xlim=self.W_RANGE, ylim=self.B_RANGE, xlabel="slope w", ylabel="intercept b",
                title="path of (w, b)")
-        self.legends = [ax.legend(loc="upper right", fontsize=MIN_FONT_SIZE)]
+        ax.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
         (self.batch_line,) = self.ax_loss.semilogy([], [], "-", color=SKY, lw=0.8,
                                                    label="loss on the batch used")
         (self.full_line,) = self.ax_loss.semilogy([], [], "--", color=BLUE, lw=2,

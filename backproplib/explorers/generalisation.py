@@ -156,7 +156,6 @@ class OverfittingExplorer(KeptPictures, StillLegends, BlitExplorer):
         self.moving = [self.train_line, self.val_line, self.best_mark,   # in a full render's order
                        *self.ax_loss.spines.values(), self.train_acc, self.val_acc,
                        *self.ax_acc.spines.values()]
-        self.legends = [self.ax_loss.get_legend(), self.ax_acc.get_legend()]
 
     def compute(self, h, epoch):
         return overfitting_readout(self.runs, h, epoch)

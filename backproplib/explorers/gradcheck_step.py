@@ -130,10 +130,9 @@ class StepSizeExplorer(KeptPictures, StillLegends, BlitExplorer):
         ax.set(xlabel="step size h (log scale)",
                ylabel="relative error of dL/dw (log scale)")
         ax.grid(alpha=0.3, which="major")
-        legend = ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left", ncol=2)
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left", ncol=2)
         self.moving = [self.curve, self.trunc, self.round, self.best, self.guess_line,
                        *ax.spines.values(), self.hidden]    # in a full render's order
-        self.legends = [legend]                             # drawn again when reached
 
     def compute(self, method, precision, guess_log10, revealed):
         return step_size_study(method, precision, guess_log10, revealed)

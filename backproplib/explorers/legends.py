@@ -1,15 +1,14 @@
 """Legends drawn again only when something that moves comes close to them.
 
-A legend lies over the curves of its axes. In a ``BlitExplorer`` (``blit.py``) it has to be
-drawn again after the moving curves, so that a curve passing under it stays under it. Text is
-slow to draw, and most changes leave the legend's corner of the axes empty. ``StillLegends``
-keeps each legend in the still picture while no moving artist of its axes comes within ``REACH``
-pixels of it, and draws it again, over them, only when one does. Either way the picture is the
-same as a full render.
+A ``BlitExplorer`` (``blit.py``) draws the legend of an axes where something moves again on
+every change, after the moving artists (an "overlay"), so that a line passing under the legend
+stays under it. Text is slow to draw, and most changes leave the legend's corner of the axes
+empty. ``StillLegends`` keeps such a legend in the still picture while no moving artist of its
+axes comes within ``REACH`` pixels of it, and draws it again, over them, only when one does.
+Either way the picture is the same as a full render.
 
-Use it before ``BlitExplorer``: ``class MyExplorer(StillLegends, BlitExplorer)``. In
-``setup_figure`` list the moving artists in ``self.moving`` without the legends, and the legends
-in ``self.legends``; ``self.frame`` says which legends are drawn again (do not use it otherwise).
+Use it before ``BlitExplorer``: ``class MyExplorer(StillLegends, BlitExplorer)``. Its
+``self.frame`` says which legends are drawn again (do not use the frame for anything else).
 """
 
 import numpy as np
@@ -22,30 +21,31 @@ REACH = 6
 
 
 class StillLegends:
-    """BlitExplorer mixin: each legend of ``self.legends`` drawn again only when reached."""
-
-    legends = ()
+    """BlitExplorer mixin: an overlay (legend) is drawn again only when a moving artist reaches it."""
 
     def render(self):
-        if not hasattr(self, "_below_legends"):        # the first render
-            self._below_legends = list(self.moving)
+        if not hasattr(self, "_reached"):                  # the first render:
             engine = self.figure.get_layout_engine()
             if engine is not None:
-                engine.execute(self.figure)            # place the axes, and so their legends
-        reached = [self.reached(legend) for legend in self.legends]
-        for legend, again in zip(self.legends, reached):
-            legend.set_animated(again)                 # animated: left out of the still picture
-        self.moving = self._below_legends + [legend for legend, again in zip(self.legends, reached)
-                                             if again]
-        self.frame = tuple(reached)                    # one still picture for each combination
+                engine.execute(self.figure)                # place the axes, and so their legends
+        self._reached = {legend: self.reached(legend) for legend in super().overlays()}
+        for legend, again in self._reached.items():
+            legend.set_animated(again)                     # animated: left out of the still picture
+        self.frame = tuple(self._reached.values())         # one still picture per combination
         return super().render()
+
+    def overlays(self):
+        """The legends drawn again after the moving artists: those that one of them reaches."""
+        reached = getattr(self, "_reached", {})
+        return [legend for legend in super().overlays() if reached.get(legend, True)]
 
     def reached(self, legend):
         """Whether a visible moving artist of the legend's axes comes within REACH pixels of it."""
         renderer = self.figure.canvas.get_renderer()
         box = legend.get_window_extent(renderer)
+        moving = [*self.moving, *(artist for part in self.parts for artist in part)]
         return any(artist.get_visible() and artist.axes is legend.axes
-                   and may_paint(artist, box, renderer) for artist in self._below_legends)
+                   and may_paint(artist, box, renderer) for artist in moving)
 
 
 def may_paint(artist, box, renderer):

@@ -100,10 +100,9 @@ class NoisyLabelExplorer(KeptPictures, StillLegends, BlitExplorer):
         (self.guess,) = ax.plot([], [], "X", color=VERMILLION, ms=10, label="your guess")
         ax.set(xlim=(f.min() - 5, f.max() + 5), ylim=(0, 105), xlabel="wrong training labels (%)",
                ylabel="accuracy (%)", title="revealed results")
-        legend = ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
+        ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
         ax.grid(alpha=0.3)
         self.moving = [self.train_pts, self.test_pts, self.guess, *ax.spines.values()]
-        self.legends = [legend]
 
     def picture_key(self, r):   # the levels revealed so far, the level and the guess
         return tuple(sorted(self.shown)), r.fraction, r.verdict.predicted

@@ -31,8 +31,7 @@ def square_state(n):
 
 
 class SquareExplorer(StillLegends, BlitExplorer):
-    """Move n: the readout says n², and the dot moves along the curve of squares.
-    Only the dot moves: the rest is drawn once, then the dot and what lies over it (blit.py)."""
+    """Move n: the readout says n², and the dot moves along the curve of squares."""
 
     def __init__(self, n=3):
         controls = {"n": widgets.IntSlider(value=n, min=0, max=N_MAX, description="n")}
@@ -40,18 +39,18 @@ class SquareExplorer(StillLegends, BlitExplorer):
 
     def setup_figure(self, fig):
         ax = fig.add_subplot()
-        (self.curve,) = ax.plot([], [], color=BLUE, lw=1.5, marker="o", ms=3, label="n²")
+        ns = np.arange(N_MAX + 1)
+        (self.curve,) = ax.plot(ns, ns ** 2, color=BLUE, lw=1.5, marker="o", ms=3, label="n²")
         (self.dot,) = ax.plot([], [], "s", color=VERMILLION, mec=BLACK, ms=9, label="your n")
+        self.moving = [self.dot]   # only the dot moves: the rest is drawn once (blit.py)
         ax.set(xlim=(-0.5, N_MAX + 0.5), ylim=(-5, N_MAX ** 2 + 8), xlabel="n", ylabel="n²")
-        legend = ax.legend(loc="upper left")
+        ax.legend(loc="upper left")
         ax.grid(alpha=0.3)
-        self.moving, self.legends = [self.dot, *ax.spines.values()], [legend]
 
     def compute(self, n):
         return square_state(n)
 
     def draw(self, s):
-        self.curve.set_data(s.ns, s.squares)
         self.dot.set_data([s.n], [s.square])
 
     def describe(self, s):
