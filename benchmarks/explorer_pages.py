@@ -307,7 +307,7 @@ SETTING_JS = """(i) => [...document.querySelectorAll(`[data-bp-control^='${i}-']
   e.getAttribute('role') === 'slider' ? e.getAttribute('aria-valuenow')
   : e.tagName === 'SELECT' ? e.selectedIndex
   : (e.type === 'checkbox' || e.type === 'radio') ? e.checked
-  : e.tagName === 'BUTTON' ? '' : e.value).join('|')"""
+  : e.tagName === 'BUTTON' ? e.classList.contains('mod-active') : e.value).join('|')"""
 
 
 def setting(page, i):
@@ -344,10 +344,10 @@ def keys_for(page, control, forward=True):
             "aria-valuemax" if forward else "aria-valuemin")
         return [("ArrowLeft" if at_end else "ArrowRight") if forward else (
             "ArrowRight" if at_end else "ArrowLeft")]
-    if kind == "select":   # at the last option, "forward" goes up
+    if kind == "select":   # at the last option "forward" goes up, at the first "back" goes down
         handle = page.locator(f"[data-bp-control='{control['index']}']").first
         index, count = handle.evaluate("e => [e.selectedIndex, e.options.length]")
-        down = forward != (index == count - 1)
+        down = index == 0 if index in (0, count - 1) else forward
         return ["Alt+ArrowDown", "ArrowDown" if down else "ArrowUp", "Enter"]
     if kind in ("checkbox", "radio", "button"):
         return ["Enter" if kind == "button" else "Space"]
