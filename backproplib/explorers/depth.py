@@ -96,8 +96,9 @@ def backward_recording(net, dout):
     return dZs[::-1], dAs[::-1]
 
 
-def _percentiles(arrays):   # (len(arrays), 3)
+def _percentiles(arrays):
     return np.array([np.percentile(a, PERCENTILES) for a in arrays]).reshape(len(arrays), 3)
+
 
 def _check(depth, activation, init, gain):
     if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 2:
@@ -163,8 +164,7 @@ def depth_study(depth=6, activation="sigmoid", init="xavier", gain=1.0, steps=60
 
 @lru_cache(maxsize=64)
 def training_run(depth, activation, init, gain, steps, lr, width, clip, seed):
-    """``train_recording`` of a new network on the two moons, and its final accuracy. Kept for 64
-    settings: moving only the guess or Reveal, or back to a setting, reuses the run (read only)."""
+    """``train_recording`` on the two moons and the final accuracy; kept for 64 settings (read only)."""
     X, y = make_moons(n=200, noise=0.15, seed=seed)
     net = build_network(depth, activation, init, gain, width, seed)
     with np.errstate(all="ignore"):
