@@ -82,10 +82,10 @@ class NoisyLabelExplorer(KeptPictures, StillLegends, BlitExplorer):
                                             description="your guess %"),
             "reveal": reveal_button(),
         }
+        for name in ("i", "prediction"):
+            controls[name].observe(self.hide, names="value")   # hides first: no update shows the answer
         super().__init__(controls, width=6.0, height=3.4,
                          title="Noisy labels: guess the test accuracy, then reveal it")
-        for name in ("i", "prediction"):
-            controls[name].observe(self.hide, names="value")
 
     def hide(self, change):
         self.controls["reveal"].value = False

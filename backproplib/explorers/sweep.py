@@ -97,10 +97,10 @@ class SweepRevealExplorer(KeptPictures, Explorer):
                                             description="your guess %"),
             "reveal": reveal_button(),
         }
+        for name in ("lr", "width", "prediction"):
+            controls[name].observe(self.hide, names="value")   # hides first: no update shows the answer
         super().__init__(controls, width=5.5, height=3.6,
                          title="Guess the accuracy, then reveal it")
-        for name in ("lr", "width", "prediction"):
-            controls[name].observe(self.hide, names="value")
 
     def hide(self, change):
         """A new cell or a new guess: the answer is hidden again until Reveal is pressed."""
