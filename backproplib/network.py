@@ -68,13 +68,18 @@ class Network:
             layer.zero_grad()
 
     def grad_norms(self):
-        """dict layer name -> ‖dW‖ (Frobenius norm) for each layer with weights.
+        """dict layer name -> ‖dW‖ (Frobenius norm) for each layer with weights; for a layer
+        with several weight matrices (a recurrent layer's Wx and Wh), the norm of them all.
 
         Read after a backward pass: in a deep sigmoid network the norms shrink layer by layer
         towards the input — the vanishing gradient of Lesson 05.
         """
-        return {layer.name: float(np.linalg.norm(layer.grads["W"]))
-                for layer in self.layers if "W" in layer.grads}
+        norms = {}
+        for layer in self.layers:
+            weights = [g for name, g in layer.grads.items() if name.startswith("W")]
+            if weights:
+                norms[layer.name] = float(np.sqrt(sum(np.sum(g ** 2) for g in weights)))
+        return norms
 
     def num_parameters(self):
         return sum(v.size for _, v in self.parameters())

@@ -283,6 +283,50 @@ CLIPPED_JS = """(i) => {
 }"""
 
 
+#: show ``markup`` (a warning) at the top of explorer i's readout, or take it away again
+WARNING_JS = """([i, markup]) => {
+  const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
+  const readout = explorer.querySelector('.backprop-readout .widget-html-content');
+  const old = readout.querySelector('.bp-test-warning');
+  if (old) { old.remove(); return; }
+  const warning = document.createElement('div');
+  warning.className = 'bp-test-warning';
+  warning.innerHTML = markup;
+  readout.prepend(warning);
+}"""
+
+
+def show_warning(page, i, markup):
+    """Show ``markup`` above explorer i's readout, as a warning would appear there (call
+    again to take it away): the layout must still fit with it."""
+    page.evaluate(WARNING_JS, [i, markup])
+
+
+#: the values of all of explorer i's controls, as one string (which setting it shows)
+SETTING_JS = """(i) => [...document.querySelectorAll(`[data-bp-control^='${i}-']`)].map(e =>
+  e.getAttribute('role') === 'slider' ? e.getAttribute('aria-valuenow')
+  : e.tagName === 'SELECT' ? e.selectedIndex
+  : (e.type === 'checkbox' || e.type === 'radio') ? e.checked
+  : e.tagName === 'BUTTON' ? e.classList.contains('mod-active') : e.value).join('|')"""
+
+
+def setting(page, i):
+    """Which setting explorer i shows: the values of its controls, as one string."""
+    return page.evaluate(SETTING_JS, i)
+
+
+def can_move(page, control, forward=True):
+    """Whether ``control`` (a slider or menu) can move one more step in that direction."""
+    handle = page.locator(f"[data-bp-control='{control['index']}']").first
+    if control["kind"] == "slider":
+        return handle.get_attribute("aria-valuenow") != handle.get_attribute(
+            "aria-valuemax" if forward else "aria-valuemin")
+    if control["kind"] == "select":
+        index, count = handle.evaluate("e => [e.selectedIndex, e.options.length]")
+        return index != (count - 1 if forward else 0)
+    return True
+
+
 def explorer_controls(page, i):
     return page.evaluate(CONTROLS_JS, i)
 
@@ -300,10 +344,10 @@ def keys_for(page, control, forward=True):
             "aria-valuemax" if forward else "aria-valuemin")
         return [("ArrowLeft" if at_end else "ArrowRight") if forward else (
             "ArrowRight" if at_end else "ArrowLeft")]
-    if kind == "select":   # at the last option, "forward" goes up
+    if kind == "select":   # at the last option "forward" goes up, at the first "back" goes down
         handle = page.locator(f"[data-bp-control='{control['index']}']").first
         index, count = handle.evaluate("e => [e.selectedIndex, e.options.length]")
-        down = forward != (index == count - 1)
+        down = index == 0 if index in (0, count - 1) else forward
         return ["Alt+ArrowDown", "ArrowDown" if down else "ArrowUp", "Enter"]
     if kind in ("checkbox", "radio", "button"):
         return ["Enter" if kind == "button" else "Space"]

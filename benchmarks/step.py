@@ -11,6 +11,9 @@ cross-entropy on integer labels, ReLU hidden layers, the same weights and the sa
 * ``floor + update passes`` – the floor plus the three passes over every parameter that a
   step with accumulating gradients cannot avoid: zero dW, add the new dW into it, θ −= η dW
   (memory-bound; it shows how much of the gap to the floor is the update itself);
+* ``unchecked``  – the library's own numpy operations, in the same order, with none of its input
+  checks (the price of the named errors: what the library's step would cost if it trusted
+  every argument);
 * ``per-sample`` – the textbook loop: one example at a time, outer products, same maths;
 * ``PyTorch``    – ``torch.nn`` + ``torch.optim.SGD`` on the CPU, when torch is installed.
 """
@@ -82,6 +85,44 @@ def floor_with_update(sizes, batch, seed=0):
             dW.fill(0.0)
             dW += new_dW
             W -= LR * dW
+    return step
+
+
+def unchecked_step(net, X, y):
+    """The operations ``train_step`` runs for this network (Dense, ReLU, ..., softmax
+    cross-entropy, SGD), in the same order, on copies of the weights, without any check."""
+    dense = [layer for layer in net.layers if "W" in layer.params]
+    params = [[layer.params["W"].copy(), layer.params["b"].copy()] for layer in dense]
+    grads = [[np.zeros_like(W), np.zeros_like(b)] for W, b in params]
+    N, K = len(X), params[-1][0].shape[1]
+
+    def step():
+        A, cache = X, []
+        for l, (W, b) in enumerate(params):
+            Z = A @ W + b
+            cache.append((A, Z))
+            A = np.maximum(Z, 0.0) if l < len(params) - 1 else Z
+        Y = (y[:, None] == np.arange(K)).astype(float)
+        shifted = Z - Z.max(axis=-1, keepdims=True)
+        log_P = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+        P = np.exp(log_P)
+        L = float(-(Y * log_P).sum() / N)
+        for pair in grads:
+            for g in pair:
+                g.fill(0.0)
+        dZ = (P - Y) / N
+        for l in reversed(range(len(params))):
+            A, Z = cache[l]
+            grads[l][0] += A.T @ dZ
+            grads[l][1] += dZ.sum(axis=0)
+            dA = dZ @ params[l][0].T
+            if l > 0:
+                dZ = dA * (cache[l - 1][1] > 0).astype(float)
+        for pair, gpair in zip(params, grads):
+            for theta, dtheta in zip(pair, gpair):
+                theta -= LR * dtheta
+        return L
+    step.weights = params
     return step
 
 
@@ -182,6 +223,7 @@ def run(quick=False, threads=1, sizes=None):
         net, X, y = make_problem(layer_sizes, batch)
         contenders = {"floor": blas_floor(layer_sizes, batch),
                       "floor+update": floor_with_update(layer_sizes, batch)}
+        contenders["unchecked"] = unchecked_step(net, X, y)
         include_loop = not (quick and name == "wide")
         if include_loop:
             contenders["loop"] = per_sample_step(net, X, y)
@@ -196,6 +238,11 @@ def run(quick=False, threads=1, sizes=None):
         rows.append(Row(SECTION, f"{title}: floor + update passes", tuple(s["floor+update"]),
                         ratio="library {:.2f}x this (of minima {:.2f}x)".format(
                             *_ratios(lib, s["floor+update"]))))
+        rows.append(Row(SECTION, f"{title}: library's operations unchecked", tuple(s["unchecked"]),
+                        ratio="library {:.2f}x this (of minima {:.2f}x): the price of its checks; "
+                              "per-sample loop {:.2f}x this".format(
+                            *_ratios(lib, s["unchecked"]),
+                            ratio_of_medians(s["loop"], s["unchecked"]) if include_loop else np.nan)))
         if include_loop:
             rows.append(_ratio_row(title, "per-sample loop", s["loop"],
                                    *_ratios(s["loop"], lib), "library speed-up",

@@ -82,6 +82,19 @@ def test_per_sample_loop_takes_the_same_step_as_the_library(sizes):
         np.testing.assert_allclose(b, layer.b, rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize("sizes", [[2, 16, 2], [5, 7, 6, 3]])
+def test_unchecked_contender_takes_the_same_steps_as_the_library(sizes):
+    net, X, y = step.make_problem(sizes, batch=9, seed=3)
+    unchecked = step.unchecked_step(net, X, y)
+    library = step.library_step(net, X, y)
+    for _ in range(3):  # equal losses after updates, and equal weights at the end
+        assert unchecked() == pytest.approx(library(), rel=1e-12)
+    dense = [layer for layer in net.layers if "W" in layer.params]
+    for layer, (W, b) in zip(dense, unchecked.weights):
+        np.testing.assert_allclose(W, layer.W, rtol=1e-12, atol=1e-14)
+        np.testing.assert_allclose(b, layer.b, rtol=1e-12, atol=1e-14)
+
+
 def test_pytorch_step_is_the_same_step_when_torch_is_installed():
     torch = pytest.importorskip("torch")
     net, X, y = step.make_problem([4, 8, 3], batch=6, seed=1)
@@ -111,3 +124,18 @@ def test_other_value_moves_each_kind_of_control_to_a_valid_different_value():
         assert control.value == pytest.approx(other) if isinstance(other, float) else \
             control.value == other
     assert other_value(widgets.Text(value="x")) is None
+
+
+def test_other_value_chooses_a_first_option_when_nothing_is_chosen_yet():
+    widgets = pytest.importorskip("ipywidgets")
+    choice = widgets.RadioButtons(options=[("yes", "y"), ("no", "n")], value=None)
+    assert other_value(choice) == "y"
+
+
+def test_explorers_that_need_arguments_are_built_as_their_lessons_build_them():
+    from benchmarks.explorers import find_explorers, lesson_built
+
+    needing = [name for name, cls, _ in find_explorers() if cls is None]
+    assert needing, "some explorers need arguments (a trained network, a sweep)"
+    assert all(callable(lesson_built(name)) for name in needing), needing
+    assert lesson_built("no.SuchExplorer") is None

@@ -4,8 +4,9 @@ Headless tests (nbval, widget tests) never draw a widget; this one does:
 * first open: each lesson as a fresh clone shows it (untrusted, not run): every explorer cell
   shows its saved still picture and says to run the cell, and no widget appears as text;
 * every explorer cell of every lesson (found in the notebooks, see benchmarks/explorer_pages.py),
-  run in one notebook: nothing clipped at 1440 and 1024 pixels (a screenshot of each explorer at
-  each width), and every control, moved with the keyboard, changes the explorer's output;
+  run in one notebook: nothing clipped at 1920, 1440 and 1024 pixels, with and without a
+  warning shown in the readout (a screenshot of each explorer at each width), and every
+  control, moved with the keyboard, changes the explorer's output;
 * an exercise notebook runs and its checks' feedback is drawn;
 * lesson 08's memory-task explorer: its picture changes while the network trains, not only at
   the end.
@@ -26,6 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from backproplib.explorers.base import warning_html
 from backproplib.explorers.render import RUN_TO_MOVE
 from benchmarks.browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
 from benchmarks.explorer_pages import (
@@ -36,6 +38,7 @@ from benchmarks.explorer_pages import (
     menu,
     press_and_time,
     run_all,
+    show_warning,
     write_explorer_notebook,
 )
 from benchmarks.explorer_pages import open_notebook as open_in_lab
@@ -48,7 +51,11 @@ EXERCISE_NOTEBOOK = "exercises/01_forward_pass.ipynb"
 LIVE_NOTEBOOK, LIVE_EXPLORER = "lessons/08_backprop_through_time.ipynb", "MemoryTaskExplorer()"
 ARTIFACTS = REPO / "test-artifacts" / "browser"
 #: window widths at which every explorer must fit (screenshots of each for review)
-VIEWPORT_WIDTHS = (1440, 1024)
+VIEWPORT_WIDTHS = (1920, 1440, 1024)
+#: a long warning, as an explorer shows it when its settings cannot be computed (the layout must
+#: fit with it too: a warning once squeezed the controls out of view)
+WARNING = warning_html("These settings cannot be computed: the loss overflowed to infinity at "
+                       "step 3 of 60; try a smaller learning rate or gain, or fewer layers.")
 RUN_TO_MOVE_START = RUN_TO_MOVE[:30]
 RERUN_HINT = ("jupyter nbconvert --to notebook --execute --inplace "
               "--ExecutePreprocessor.store_widget_state=False lessons/NN_name.ipynb")
@@ -222,8 +229,9 @@ def test_first_open_shows_a_still_picture_of_every_explorer(page, lab, request):
 
 
 def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, lab, request):
-    """Every explorer cell of every lesson, in one notebook: nothing clipped at 1440 and 1024
-    pixels (screenshots of each), and each control, moved with its key, changes the picture."""
+    """Every explorer cell of every lesson, in one notebook: nothing clipped at 1920, 1440 and
+    1024 pixels, with and without a warning shown (screenshots of each), and each control,
+    moved with its key, changes the picture."""
     cells = explorer_cells(COURSE_DIR / "lessons")
     path = write_explorer_notebook(cells, COURSE_DIR / "test-artifacts" / "browser" / "explorers.ipynb")
     open_notebook(page, lab, path.relative_to(COURSE_DIR).as_posix(), "explorers")
@@ -238,6 +246,12 @@ def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, l
             explorers.nth(i).locator("img").first.wait_for(state="visible")
             explorers.nth(i).screenshot(path=ARTIFACTS / f"explorer-{cell.name}-{width}.png")
             problems += [f"{cell.name} at {width} px: {p}" for p in clipped_parts(page, i)]
+            show_warning(page, i, WARNING)
+            problems += [f"{cell.name} at {width} px with a warning: {p}"
+                         for p in clipped_parts(page, i)]
+            if width == min(VIEWPORT_WIDTHS):
+                explorers.nth(i).screenshot(path=ARTIFACTS / f"explorer-{cell.name}-{width}-warning.png")
+            show_warning(page, i, WARNING)   # taken away again
     assert not problems, "explorer parts that do not fit:\n" + "\n".join(problems)
 
     silent, report = [], []

@@ -128,3 +128,39 @@ def test_explorer_hides_until_revealed_then_every_control_at_its_extremes():
 def _readout(ex):
     ex.controls["revealed"].value = True
     return ex.readout.value
+
+
+def test_kept_runs_and_pictures_are_those_of_a_fresh_computation():
+    """Going back to a setting, or moving only the guess, reuses the training run and the
+    picture: both equal what training and rendering again give."""
+    from backproplib.explorers.depth import training_run
+    from backproplib.explorers.render import figure_to_png
+
+    ex = DepthExplorer(depth=3, activation="tanh")
+    ex.controls["revealed"].value = True
+    ex.controls["depth"].value = 4
+    ex.controls["depth"].value = 3                   # back: the kept run and picture
+    kept = ex.result
+    run, final_accuracy = training_run.__wrapped__(3, "tanh", "xavier", 1.0, 60, 0.5, 16, None, 0)
+    np.testing.assert_array_equal(kept.loss, run["loss"])
+    np.testing.assert_array_equal(kept.update_ratios, np.array(run["ratios"]))
+    np.testing.assert_array_equal(kept.grad_norms_init, run["norms"][0])
+    assert kept.final_accuracy == final_accuracy
+    shown = ex.image.value
+    assert shown == figure_to_png(ex.figure)          # the kept picture is a fresh render
+    ex.controls["guess_log10"].value = -3.0           # the guess is not in the picture...
+    assert ex.image.value == shown == figure_to_png(ex.figure)
+    assert ex.result.feedback != kept.feedback        # ...but it is in the readout
+    assert ex.result.guess_log10 == -3.0
+
+
+def test_the_saved_still_picture_is_of_the_current_state_after_a_kept_picture_was_shown():
+    from backproplib.explorers.render import figure_to_png, still_png
+
+    ex = DepthExplorer(depth=3, activation="tanh")
+    ex.controls["depth"].value = 4
+    ex.controls["depth"].value = 3                   # the kept picture: the canvas shows depth 4
+    ex._repr_mimebundle_()
+    png, _, _ = ex.first_picture
+    figure_to_png(ex.figure)
+    assert png == still_png(ex.figure.canvas)

@@ -306,6 +306,23 @@ def test_digit_explorer_picks_draws_copies_and_clears(digits_model):
     assert e.result.label >= 0
 
 
+def test_digit_explorer_kept_pictures_equal_a_fresh_render(digits_model):
+    from backproplib.explorers.render import figure_to_png
+
+    e = DigitExplorer(digits_model)
+    seen = set()
+    for value in (3, 4, 3, 4):                            # back and forth: kept pictures
+        e.controls["index"].value = value
+        assert e.image.value == figure_to_png(e.figure), value
+        seen.add(e.image.value)
+    assert len(seen) == 2
+    for k in (10, 10, 10):                                # grey, black, white: each a new picture
+        e.pixels[k].value = not e.pixels[k].value
+        assert e.image.value == figure_to_png(e.figure), k
+    e.set_canvas(digits_model.X_test[3])                  # the drawing of test image 3: no label
+    assert e.image.value == figure_to_png(e.figure) and e.image.value not in seen
+
+
 def test_train_digits_is_reproducible():
     a, b = train_digits(hidden=16, epochs=2), train_digits(hidden=16, epochs=2)
     assert a.test_accuracy == b.test_accuracy

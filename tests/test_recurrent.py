@@ -276,3 +276,15 @@ def test_weight_decay_pulls_every_weight_matrix_of_a_recurrent_layer_but_not_its
     for name, theta, _ in net.parameters_and_gradients():
         factor = 1.0 if name.endswith(".b") else 1 - 0.1 * 0.5
         np.testing.assert_allclose(theta, factor * before[name], err_msg=name)
+
+
+def test_grad_norms_include_a_recurrent_layers_weights():
+    rnn = bp.Recurrent(2, 3, rng=0)
+    net = bp.Network([rnn, bp.LastStep(), bp.Dense(3, 1, rng=1)])
+    for layer in net.layers:
+        for name, g in layer.grads.items():
+            g[...] = 2.0 if name.startswith("W") else 100.0   # biases do not count
+    norms = net.grad_norms()
+    assert list(norms) == [rnn.name, "dense1"]
+    expected = 2.0 * np.sqrt(rnn.Wx.size + rnn.Wh.size)
+    assert norms[rnn.name] == pytest.approx(expected)

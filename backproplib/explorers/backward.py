@@ -27,6 +27,7 @@ from .graph import (
     node_text,
     set_node_state,
 )
+from .kept import KeptPictures
 from .style import BLACK, BLUE, ORANGE, VERMILLION
 
 #: the fixed numbers of the one-weight example L(w) = (tanh(w·x + b) − y)²
@@ -225,7 +226,7 @@ def step_formula(current):
     return "\n".join(lines)
 
 
-class BackwardStepExplorer(BlitExplorer):
+class BackwardStepExplorer(KeptPictures, BlitExplorer):
     """Walk the backward pass of a neuron's graph one node at a time (slider or buttons)."""
 
     def __init__(self, w1=-0.5, step=1, neuron=None):
@@ -258,13 +259,12 @@ class BackwardStepExplorer(BlitExplorer):
         self.layout = layout_graph(neuron_loss_graph(self.w1_start, **self.neuron))
         self.artists = draw_graph(ax, self.layout, show_grad=False)  # boxes, label and data
         self.states = add_state_artists(ax, self.layout)              # what each step changes
-        # one part per node: its state (overlay), label and data (they change with w1), grad;
-        # a step changes a few nodes, so only those few are drawn again (see blit.py)
         # a pending node's numbers on a white ground, so its hatching never crosses them
         for drawn, state in zip(self.artists, self.states):
             for text in (drawn.text, state.grad):
                 text.set_bbox(dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
                                    alpha=0.9))
+        # one part per node (overlay, label and data, grad): a step redraws the few it changes
         self.parts = [(state.overlay, drawn.text, state.grad)
                       for drawn, state in zip(self.artists, self.states)]
         self.shown = [None] * len(self.layout.nodes)   # (state, grad) each node shows

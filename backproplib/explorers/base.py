@@ -59,6 +59,7 @@ class Explorer:
         self.image = Picture(format="png", layout=image_layout(self.figure))
         self.readout = widgets.HTML(layout=widgets.Layout(flex="1 1 24em",
                                                           min_width=READOUT_MIN_WIDTH))
+        self.readout.add_class("backprop-readout")
         self.result = None
         self.error = None
         self.setup_figure(self.figure)
@@ -103,8 +104,7 @@ class Explorer:
             except (OverflowError, FloatingPointError, ValueError) as exc:
                 self.error = str(exc)
         if self.error is not None:
-            self.readout.value = (f"<span style='color:#D55E00'>⚠ These settings cannot be "
-                                  f"computed: {html.escape(self.error)}</span>")
+            self.readout.value = warning_html(f"These settings cannot be computed: {self.error}")
             self.image.tooltip = plain_text(self.readout.value)
             return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
@@ -164,6 +164,11 @@ def panel(controls, readout):
     column = widgets.VBox(controls, layout=widgets.Layout(flex="0 0 auto", margin="0 1em 0 0"))
     return widgets.Box([column, readout], layout=widgets.Layout(flex_flow="row wrap",
                                                                 align_items="flex-start"))
+
+
+def warning_html(message):
+    """The readout's markup for a warning: a ⚠ sign and the message, in the warning colour."""
+    return f"<span style='color:#D55E00'>⚠ {html.escape(message)}</span>"
 
 
 def plain_text(markup):

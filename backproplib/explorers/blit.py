@@ -15,6 +15,9 @@ Two refinements for explorers with many numbers in the picture:
   graph and its numbers). A part is drawn again only when one of its artists changed: matplotlib
   marks an artist "stale" whenever one of its properties is set, so ``draw`` should set only
   what changes.
+
+The legend of an axes where something moves is an "overlay": it is left out of the still
+picture and drawn after the moving artists, so that a line passes under it as in a full render.
 """
 
 import numpy as np
@@ -54,18 +57,19 @@ class BlitExplorer(Explorer):
         if still is None:
             still = self.draw_still_picture()
         pixels = np.asarray(self.figure.canvas.buffer_rgba())  # (H, W, 4): the canvas itself
+        parts = self.all_parts()
         if self.moving or self._shown is not still:
             pixels[...] = still                    # start again from the still picture
-            redraw = {i: self.region(part) for i, part in enumerate(self.parts)}
+            redraw = {i: self.region(part) for i, part in enumerate(parts)}
         else:                                      # keep the picture; repaint changed parts only
-            redraw = self.changed_parts()
+            redraw = self.changed_parts(parts)
             for i, new in redraw.items():          # where the part was and where it will be
                 top, bottom, left, right = join(self._regions[i], new)
                 pixels[top:bottom, left:right] = still[top:bottom, left:right]
         for artist in self.moving:
             self.figure.draw_artist(artist)
         for i, new in sorted(redraw.items()):
-            for artist in self.parts[i]:
+            for artist in parts[i]:
                 self.figure.draw_artist(artist)
             self._regions[i] = new
         self._shown = still
@@ -82,20 +86,32 @@ class BlitExplorer(Explorer):
         self._shown = None
         return still
 
-    def changed_parts(self):
+    def changed_parts(self, parts):
         """{index: region it will cover} of the parts to draw again: those with a changed artist,
-        and those whose pixels lie where a changed part was or will be (repainting erases them)."""
-        redraw = {i: self.region(part) for i, part in enumerate(self.parts)
-                  if any(artist.stale for artist in part)}
+        the overlays (always), and those whose pixels lie where a changed part was or will be
+        (repainting erases them)."""
+        redraw = {i: self.region(part) for i, part in enumerate(parts)
+                  if i >= len(self.parts) or any(artist.stale for artist in part)}
         repainted = [join(self._regions[i], new) for i, new in redraw.items()]
         while True:
-            erased = [j for j in range(len(self.parts)) if j not in redraw
+            erased = [j for j in range(len(parts)) if j not in redraw
                       and any(overlap(self._regions[j], r) for r in repainted)]
             if not erased:
                 return redraw
             for j in erased:
                 redraw[j] = self._regions[j]       # unchanged: drawn again where it was
                 repainted.append(self._regions[j])
+
+    def overlays(self):
+        """The legends of the axes where something moves: drawn after the moving artists and
+        parts, so that a moving line passes under a legend as in a full render."""
+        moving = [*self.moving, *(artist for part in self.parts for artist in part)]
+        return [ax.get_legend() for ax in self.figure.axes if ax.get_legend() is not None
+                and any(artist.axes is ax for artist in moving)]
+
+    def all_parts(self):
+        """``self.parts``, then each overlay as a part of its own (drawn last)."""
+        return [*self.parts, *([legend] for legend in self.overlays())]
 
     def region(self, part):
         """(top, bottom, left, right): the pixel rows and columns that ``part`` covers, padded."""
@@ -109,7 +125,7 @@ class BlitExplorer(Explorer):
                 min(int(np.ceil(box.x1)) + PART_PADDING, width))
 
     def all_moving(self):
-        return [*self.moving, *(artist for part in self.parts for artist in part)]
+        return [*self.moving, *(artist for part in self.all_parts() for artist in part)]
 
     def full_render(self):
         """PNG bytes of the figure rendered the ordinary way, all at once (to check ``render``)."""

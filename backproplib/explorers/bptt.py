@@ -23,6 +23,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from .base import Explorer
+from .kept import KeptPictures
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 ACTIVATIONS = ("tanh", "linear")
@@ -111,8 +112,9 @@ def bptt_readout(length, scale, activation="tanh", prediction=0.0, revealed=Fals
                        bool(revealed), abs(error) <= GOOD_GUESS)
 
 
-class BPTTGradientExplorer(Explorer):
-    """Predict, then reveal: the size of the gradient at every step of a recurrent layer."""
+class BPTTGradientExplorer(KeptPictures, Explorer):
+    """Predict, then reveal: the size of the gradient at every step of a recurrent layer.
+    (A new question hides the answer: one move, two updates; the second shows the kept picture.)"""
 
     def __init__(self, length=20, scale=0.8, activation="tanh"):
         self.reveal = widgets.ToggleButton(value=False, description="Reveal", icon="eye")

@@ -15,8 +15,10 @@ Explorer (a thin view over it):
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import ipywidgets as widgets
+import matplotlib
 import numpy as np
 
 from ..activations import activation_layer
@@ -28,6 +30,7 @@ from ..losses import SoftmaxCrossEntropy
 from ..network import Network
 from ..training import accuracy
 from .base import Explorer
+from .kept import KeptPictures
 from .reveal import PredictionFeedback, prediction_feedback, reveal_button
 from .style import BLACK, BLUE, LINESTYLES, MARKERS, MIN_FONT_SIZE, SEQUENTIAL_CMAP, VERMILLION
 
@@ -63,8 +66,7 @@ class DepthStudy:
 def build_network(depth, activation, init, gain, width=16, seed=0):
     """``depth`` Dense layers 2 → width → … → width → 2, each hidden one followed by ``activation``.
 
-    The initial weights follow ``init`` (Lesson 05, eq. 5.5; "normal" has std 0.01) and are
-    then multiplied by ``gain``.
+    The initial weights follow ``init`` (Lesson 05, eq. 5.5; "normal" has std 0.01), times ``gain``.
     """
     rng = np.random.default_rng(seed)
     sizes = [2] + [width] * (depth - 1) + [2]
@@ -146,11 +148,7 @@ def depth_study(depth=6, activation="sigmoid", init="xavier", gain=1.0, steps=60
                 width=16, clip=None, guess_log10=0.0, revealed=False, seed=0):
     """Gradient norms at initialisation and a short training run, per layer.  Returns DepthStudy."""
     _check(depth, activation, init, gain)
-    X, y = make_moons(n=200, noise=0.15, seed=seed)
-    net = build_network(depth, activation, init, gain, width, seed)
-    with np.errstate(all="ignore"):
-        run = train_recording(net, X, y, steps, lr, clip)
-        final_accuracy = accuracy(net.forward(X), y) if run["diverged_at"] is None else 0.5
+    run, final_accuracy = training_run(depth, activation, init, gain, steps, lr, width, clip, seed)
     first = np.asarray(run["norms"][0]) if run["norms"] else np.zeros(depth)
     ratio = (None if first[0] <= 0 or first[-1] <= 0
              else float(np.log10(first[0] / first[-1])))
@@ -158,10 +156,21 @@ def depth_study(depth=6, activation="sigmoid", init="xavier", gain=1.0, steps=60
     return DepthStudy(
         depth, activation, init, float(gain), first, np.asarray(run["deltas"] or np.zeros(depth)),
         ratio, np.array(run["norms"][:done]).reshape(done, depth),
-        np.array(run["ratios"]).reshape(done, depth), np.array(run["loss"]), run["checkpoints"],
+        np.array(run["ratios"]).reshape(done, depth), np.array(run["loss"]), list(run["checkpoints"]),
         np.array(run["acts"]).reshape(-1, depth - 1, 3), np.array(run["grads"]).reshape(-1, depth, 3),
         run["diverged_at"], run["clipped"], float(final_accuracy), float(guess_log10),
         bool(revealed), None if ratio is None else prediction_feedback(guess_log10, ratio))
+
+
+@lru_cache(maxsize=64)
+def training_run(depth, activation, init, gain, steps, lr, width, clip, seed):
+    """``train_recording`` on the two moons and the final accuracy; kept for 64 settings (read only)."""
+    X, y = make_moons(n=200, noise=0.15, seed=seed)
+    net = build_network(depth, activation, init, gain, width, seed)
+    with np.errstate(all="ignore"):
+        run = train_recording(net, X, y, steps, lr, clip)
+        final_accuracy = accuracy(net.forward(X), y) if run["diverged_at"] is None else 0.5
+    return run, final_accuracy
 
 
 # -- the explorer -------------------------------------------------------------------------------
@@ -173,7 +182,7 @@ def _log_limits(*arrays, floor=TINY, ceiling=1e15):
     return values.min() / 3, values.max() * 3
 
 
-class DepthExplorer(Explorer):
+class DepthExplorer(KeptPictures, Explorer):
     """Guess the first-to-last gradient ratio, reveal, then vary depth, activation and init."""
 
     MAX_DEPTH = 12
@@ -223,9 +232,11 @@ class DepthExplorer(Explorer):
         return depth_study(depth, activation, init, gain, guess_log10=guess_log10,
                            revealed=revealed)
 
-    def draw(self, r):
-        import matplotlib
+    def picture_key(self, r):   # never the guess; before Reveal, only the depth and steps run
+        return ("revealed", r.depth, r.activation, r.init, r.gain) if r.revealed else \
+            ("hidden", r.depth, len(r.loss))
 
+    def draw(self, r):
         layers = np.arange(1, r.depth + 1)
         self.dw_line.set_data(layers, np.maximum(r.grad_norms_init, TINY))
         self.dz_line.set_data(layers, np.maximum(r.delta_norms_init, TINY))
@@ -286,4 +297,4 @@ class DepthExplorer(Explorer):
 
 
 __all__ = ["depth_study", "DepthStudy", "DepthExplorer", "build_network", "train_recording",
-           "backward_recording"]
+           "training_run", "backward_recording"]

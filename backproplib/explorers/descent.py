@@ -3,11 +3,11 @@
 Pure functions (each returns one named record; the explorers only draw it):
     bowl_loss_and_grad(theta)                the loss L(θ) = ½ (a θ₁² + c θ₂²) and its gradient
     descent_path(lr, steps, momentum)        gradient descent (eqs. 6.1, 6.2) from a fixed start:
-                                             the path, the losses and a verdict (too slow, smooth,
-                                             zig-zag, diverged)
+                                             the path, the losses and a verdict
     minibatch_run(batch_size, epochs, lr)    mini-batch SGD on a line fit (eq. 6.3): the path in
                                              (w, b), the loss after every iteration, the noise
-Explorers: ``DescentExplorer()``, ``BatchNoiseExplorer()``.
+Explorers: ``DescentExplorer()``, ``BatchNoiseExplorer()``: contours drawn once; on a change only
+``moving`` (path, what lies over it in a full render's order, loss panel) and a reached legend.
 """
 
 from typing import NamedTuple
@@ -16,15 +16,15 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..training import iterate_minibatches
-from .base import Explorer
+from .blit import BlitExplorer
+from .kept import KeptPictures
+from .legends import StillLegends
 from .loss_landscape import best_fit, linear_model_loss_and_grad, mse_landscape
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, SKY, VERMILLION
 
 #: curvatures of the bowl along θ₁ (flat) and θ₂ (steep): eq. 6.4 puts the limit at η = 2 / STEEP
 FLAT, STEEP = 1.0, 10.0
-START = (-4.0, 2.0)
-#: the part of the plane the picture shows
-VIEW = ((-5.0, 5.0), (-3.0, 3.0))
+START, VIEW = (-4.0, 2.0), ((-5.0, 5.0), (-3.0, 3.0))   # VIEW: the part of the plane shown
 #: a path that gets this far from the minimum has diverged (it is stopped before it overflows)
 ESCAPE = 1e6
 
@@ -90,7 +90,7 @@ def descent_path(lr, steps, momentum=0.0, start=START):
                        diverged_at, zigzags, message)
 
 
-class DescentExplorer(Explorer):
+class DescentExplorer(KeptPictures, StillLegends, BlitExplorer):
     """Learning rate, steps and momentum → the path of gradient descent over the contour plot."""
 
     def __init__(self, lr=0.05, steps=30, momentum=0.0):
@@ -117,7 +117,7 @@ class DescentExplorer(Explorer):
         ax.plot([0], [0], "*", color=ORANGE, mec=BLACK, ms=14, label="minimum")
         (self.line,) = ax.plot([], [], "-o", color="white", mec=BLACK, ms=3.5, lw=1.5,
                                label="path of θ")
-        ax.plot([START[0]], [START[1]], "s", color=SKY, mec=BLACK, ms=8, label="start")
+        (start,) = ax.plot([START[0]], [START[1]], "s", color=SKY, mec=BLACK, ms=8, label="start")
         self.banner = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                               fontsize=11, color="white", fontweight="bold",
                               bbox=dict(facecolor=VERMILLION, alpha=0.9))
@@ -128,6 +128,7 @@ class DescentExplorer(Explorer):
                                                   label="L(θ) after each step")
         self.ax_loss.set(xlabel="step", ylabel="loss (log scale)", title="loss")
         self.ax_loss.grid(alpha=0.3)
+        self.moving = [self.line, start, *ax.spines.values(), self.banner, self.ax_loss]
 
     def compute(self, lr, steps, momentum):
         return descent_path(lr, steps, momentum)
@@ -219,7 +220,7 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
                         else -1, best_fit(x, y), diverged)
 
 
-class BatchNoiseExplorer(Explorer):
+class BatchNoiseExplorer(KeptPictures, StillLegends, BlitExplorer):
     """Batch size and epochs → the noisy path of SGD in (w, b) and its loss per iteration."""
 
     W_RANGE, B_RANGE = (-1.5, 2.5), (-1.5, 2.5)
@@ -260,6 +261,7 @@ class BatchNoiseExplorer(Explorer):
                          ylabel="MSE (log scale)", title="loss per iteration")
         self.ax_loss.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
         self.ax_loss.grid(alpha=0.3)
+        self.moving = [self.line, self.ends, *ax.spines.values(), self.ax_loss]
 
     def compute(self, batch_size, epochs, lr):
         return minibatch_run(batch_size, epochs, lr, x=self.x, y=self.y)

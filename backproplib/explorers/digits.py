@@ -22,6 +22,7 @@ from ..losses import SoftmaxCrossEntropy, softmax
 from ..network import mlp
 from ..training import History, accuracy, train
 from .base import Explorer
+from .kept import KeptPictures
 from .style import BLACK, BLUE, MIN_FONT_SIZE, VERMILLION
 
 #: the ink levels a pixel button cycles through (the data count ink from 0 to 16)
@@ -114,7 +115,7 @@ def draw_confusion(ax, C):
     ax.set(xlabel="predicted digit", ylabel="true digit")
 
 
-class DigitExplorer(Explorer):
+class DigitExplorer(KeptPictures, Explorer):
     """Pick a test image, or draw your own (click a pixel: white → grey → black), and see the
     probabilities the network gives to each digit."""
 
@@ -189,6 +190,9 @@ class DigitExplorer(Explorer):
         if source == "my drawing":
             return read_digit(self.model, self.canvas)
         return read_digit(self.model, self.model.X_test[index], self.model.y_test[index])
+
+    def picture_key(self, r):   # the probabilities follow from the image
+        return r.label, r.image.tobytes()
 
     def draw(self, r):
         self.picture.set_data(r.image)

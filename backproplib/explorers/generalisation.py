@@ -20,7 +20,9 @@ from ..errors import ConfigError
 from ..losses import SoftmaxCrossEntropy
 from ..network import mlp
 from ..training import accuracy, train
-from .base import Explorer
+from .blit import BlitExplorer
+from .kept import KeptPictures
+from .legends import StillLegends
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 #: settings shared by the experiments (fast: each run takes a fraction of a second)
@@ -121,8 +123,9 @@ def overfitting_readout(runs, h, epoch):
                   epoch > best and runs.val_loss[h, e] > runs.val_loss[h, best - 1])
 
 
-class OverfittingExplorer(Explorer):
-    """Hidden size and training length → the training and validation loss curves."""
+class OverfittingExplorer(KeptPictures, StillLegends, BlitExplorer):
+    """Hidden size and training length → the training and validation loss curves.
+    The axes never move: they are drawn once, then only the curves and what lies over them."""
 
     def __init__(self, runs, h=2, epoch=None):
         self.runs = runs
@@ -150,6 +153,9 @@ class OverfittingExplorer(Explorer):
         for ax in (self.ax_loss, self.ax_acc):
             ax.legend(fontsize=MIN_FONT_SIZE, loc="center right")
             ax.grid(alpha=0.3)
+        self.moving = [self.train_line, self.val_line, self.best_mark,   # in a full render's order
+                       *self.ax_loss.spines.values(), self.train_acc, self.val_acc,
+                       *self.ax_acc.spines.values()]
 
     def compute(self, h, epoch):
         return overfitting_readout(self.runs, h, epoch)

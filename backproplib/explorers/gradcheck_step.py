@@ -16,7 +16,9 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..errors import ConfigError
-from .base import Explorer
+from .blit import BlitExplorer
+from .kept import KeptPictures
+from .legends import StillLegends
 from .reveal import PredictionFeedback, prediction_feedback, reveal_button
 from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -95,8 +97,9 @@ def step_size_study(method="central", precision="float64", guess_log10=-8.0, rev
                          prediction_feedback(guess_log10, np.log10(STEPS[best])))
 
 
-class StepSizeExplorer(Explorer):
-    """Guess the best step h, reveal the error curve, compare forward/central and float64/32."""
+class StepSizeExplorer(KeptPictures, StillLegends, BlitExplorer):
+    """Guess the best step h, reveal the error curve, compare forward/central and float64/32.
+    The axes never move: they are drawn once, then only the curves and what lies over them."""
 
     def __init__(self, method="central", precision="float64", guess_log10=-8.0):
         controls = {
@@ -128,6 +131,8 @@ class StepSizeExplorer(Explorer):
                ylabel="relative error of dL/dw (log scale)")
         ax.grid(alpha=0.3, which="major")
         ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left", ncol=2)
+        self.moving = [self.curve, self.trunc, self.round, self.best, self.guess_line,
+                       *ax.spines.values(), self.hidden]    # in a full render's order
 
     def compute(self, method, precision, guess_log10, revealed):
         return step_size_study(method, precision, guess_log10, revealed)

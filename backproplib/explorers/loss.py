@@ -162,8 +162,10 @@ class LogitExplorer(BlitExplorer):
         ax_p, ax_g = fig.subplots(1, 2)
         classes = np.arange(self.K)
         colours = PALETTE[:self.K]
-        self.prob_bars = ax_p.bar(classes, np.zeros(self.K), color=colours, edgecolor=BLACK)
-        self.grad_bars = ax_g.bar(classes, np.zeros(self.K), color=colours, edgecolor=BLACK)
+        # the bars lie over the grid, the zero line and the axes' frame (zorder 3), as they are
+        # drawn on each move (blit.py draws what moves last)
+        self.prob_bars = ax_p.bar(classes, np.zeros(self.K), color=colours, edgecolor=BLACK, zorder=3)
+        self.grad_bars = ax_g.bar(classes, np.zeros(self.K), color=colours, edgecolor=BLACK, zorder=3)
         ax_p.set(ylim=(0, 1.05), ylabel="probability pₖ = softmax(z)ₖ",
                  title="softmax probabilities", yticks=[0, 0.5, 1])
         ax_g.set(ylim=(-1.05, 1.05), ylabel="∂L/∂zₖ = pₖ − yₖ",

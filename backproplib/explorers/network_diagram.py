@@ -19,6 +19,7 @@ from ..activations import activation_layer
 from ..dense import Dense
 from ..network import Network
 from .blit import BlitExplorer
+from .kept import KeptPictures
 from .style import DIVERGING_CMAP, NEGATIVE, POSITIVE
 
 #: the worked example of Lesson 01: a 2-3-1 network with small, readable weights
@@ -135,7 +136,7 @@ def edge_style(w, max_width=7.0):
     return width, ("-" if w >= 0 else "--"), (POSITIVE if w >= 0 else NEGATIVE)
 
 
-class NetworkDiagramExplorer(BlitExplorer):
+class NetworkDiagramExplorer(KeptPictures, BlitExplorer):
     """Choose an input (x1, x2) and a set of weights; see every value of the forward pass.
 
     The column titles, edges and weights are drawn once per set of weights; the nodes and their

@@ -15,8 +15,10 @@ import numpy as np
 
 from ..errors import ConfigError
 from ..training import accuracy
-from .base import Explorer
+from .blit import BlitExplorer
 from .generalisation import digit_splits, train_on_splits
+from .kept import KeptPictures
+from .legends import StillLegends
 from .reveal import judge_prediction, reveal_button
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -65,8 +67,9 @@ def noisy_reveal(sweep, i, predicted, revealed=True):
                        float(sweep.memorised[i]))
 
 
-class NoisyLabelExplorer(Explorer):
-    """Predict the test accuracy of a network trained on partly wrong labels, then reveal it."""
+class NoisyLabelExplorer(KeptPictures, StillLegends, BlitExplorer):
+    """Predict the test accuracy of a network trained on partly wrong labels, then reveal it.
+    The axes never move: they are drawn once, then only the points and what lies over them."""
 
     def __init__(self, sweep):
         self.sweep = sweep
@@ -79,10 +82,10 @@ class NoisyLabelExplorer(Explorer):
                                             description="your guess %"),
             "reveal": reveal_button(),
         }
+        for name in ("i", "prediction"):
+            controls[name].observe(self.hide, names="value")   # hides first: no update shows the answer
         super().__init__(controls, width=6.0, height=3.4,
                          title="Noisy labels: guess the test accuracy, then reveal it")
-        for name in ("i", "prediction"):
-            controls[name].observe(self.hide, names="value")
 
     def hide(self, change):
         self.controls["reveal"].value = False
@@ -99,6 +102,10 @@ class NoisyLabelExplorer(Explorer):
                ylabel="accuracy (%)", title="revealed results")
         ax.legend(fontsize=MIN_FONT_SIZE, loc="lower left")
         ax.grid(alpha=0.3)
+        self.moving = [self.train_pts, self.test_pts, self.guess, *ax.spines.values()]
+
+    def picture_key(self, r):   # the levels revealed so far, the level and the guess
+        return tuple(sorted(self.shown)), r.fraction, r.verdict.predicted
 
     def compute(self, i, prediction, reveal):
         if reveal:

@@ -17,6 +17,7 @@ from matplotlib.patches import Rectangle
 
 from ..errors import ConfigError
 from .base import Explorer
+from .kept import KeptPictures
 from .live_training import not_learning, train_2d
 from .reveal import Verdict, judge_prediction, reveal_button
 from .style import BLACK, SEQUENTIAL_CMAP, VERMILLION
@@ -81,7 +82,7 @@ def sweep_reveal(sweep, i, j, predicted, revealed=True):
                   judge_prediction(predicted, actual), bool(sweep.failed[i, j]), lesson)
 
 
-class SweepRevealExplorer(Explorer):
+class SweepRevealExplorer(KeptPictures, Explorer):
     """Predict the training accuracy of a (learning rate, width) pair before it is revealed."""
 
     def __init__(self, sweep):
@@ -96,10 +97,10 @@ class SweepRevealExplorer(Explorer):
                                             description="your guess %"),
             "reveal": reveal_button(),
         }
+        for name in ("lr", "width", "prediction"):
+            controls[name].observe(self.hide, names="value")   # hides first: no update shows the answer
         super().__init__(controls, width=5.5, height=3.6,
                          title="Guess the accuracy, then reveal it")
-        for name in ("lr", "width", "prediction"):
-            controls[name].observe(self.hide, names="value")
 
     def hide(self, change):
         """A new cell or a new guess: the answer is hidden again until Reveal is pressed."""
@@ -125,6 +126,9 @@ class SweepRevealExplorer(Explorer):
         if reveal:
             self.shown.add((lr, width))
         return r
+
+    def picture_key(self, r):   # the cells revealed so far and the framed one, not the guess
+        return tuple(sorted(self.shown)), r.i, r.j
 
     def draw(self, r):
         shown = np.zeros(self.sweep.accuracy.shape, bool)

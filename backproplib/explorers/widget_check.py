@@ -9,7 +9,8 @@ from typing import NamedTuple
 import ipywidgets as widgets
 import numpy as np
 
-from .base import Explorer
+from .blit import BlitExplorer
+from .legends import StillLegends
 from .style import BLACK, BLUE, VERMILLION
 
 #: the slider's range
@@ -29,7 +30,7 @@ def square_state(n):
     return SquareState(int(n), int(n) ** 2, ns, ns ** 2)
 
 
-class SquareExplorer(Explorer):
+class SquareExplorer(StillLegends, BlitExplorer):
     """Move n: the readout says n², and the dot moves along the curve of squares."""
 
     def __init__(self, n=3):
@@ -38,8 +39,10 @@ class SquareExplorer(Explorer):
 
     def setup_figure(self, fig):
         ax = fig.add_subplot()
-        (self.curve,) = ax.plot([], [], color=BLUE, lw=1.5, marker="o", ms=3, label="n²")
+        ns = np.arange(N_MAX + 1)
+        (self.curve,) = ax.plot(ns, ns ** 2, color=BLUE, lw=1.5, marker="o", ms=3, label="n²")
         (self.dot,) = ax.plot([], [], "s", color=VERMILLION, mec=BLACK, ms=9, label="your n")
+        self.moving = [self.dot]   # only the dot moves: the rest is drawn once (blit.py)
         ax.set(xlim=(-0.5, N_MAX + 0.5), ylim=(-5, N_MAX ** 2 + 8), xlabel="n", ylabel="n²")
         ax.legend(loc="upper left")
         ax.grid(alpha=0.3)
@@ -48,7 +51,6 @@ class SquareExplorer(Explorer):
         return square_state(n)
 
     def draw(self, s):
-        self.curve.set_data(s.ns, s.squares)
         self.dot.set_data([s.n], [s.square])
 
     def describe(self, s):

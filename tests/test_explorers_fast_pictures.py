@@ -1,0 +1,136 @@
+"""The fast ways explorers redraw show the same picture as drawing the whole figure again.
+
+Explorers draw their still parts once and only what moves on each change (``blit.py``), and
+keep the pictures of settings seen before (``kept.py``). Here every such explorer is moved
+through settings that exercise each control, to both ends of its sliders and back, and after
+every move its picture is compared, pixel for pixel, with a full render of the figure.
+"""
+
+import numpy as np
+import pytest
+
+from backproplib.explorers.backward import BackwardStepExplorer
+from backproplib.explorers.blit import BlitExplorer
+from backproplib.explorers.bptt import BPTTGradientExplorer
+from backproplib.explorers.depth import DepthExplorer
+from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
+from backproplib.explorers.generalisation import OverfittingExplorer, Runs
+from backproplib.explorers.gradcheck_step import StepSizeExplorer
+from backproplib.explorers.network_diagram import NetworkDiagramExplorer
+from backproplib.explorers.noisy_labels import NoisyLabelExplorer, NoisySweep
+from backproplib.explorers.render import figure_to_png
+from backproplib.explorers.sweep import Sweep, SweepRevealExplorer
+from backproplib.explorers.widget_check import SquareExplorer
+
+
+def made_up_runs(epochs=50, sizes=(4, 16, 64, 256)):
+    """Curves of the shape training gives (falling training loss, U-shaped validation loss),
+    with seeded noise: the explorer only draws them."""
+    rng, t = np.random.default_rng(0), np.arange(1, epochs + 1) / epochs
+    train = np.array([2.3 * np.exp(-4 * t * k) + 0.05 * rng.random(epochs) for k in (1, 2, 3, 4)])
+    val = np.array([1.5 - t + 2 * t ** 2 * k + 0.05 * rng.random(epochs) for k in (0, 1, 2, 3)])
+    return Runs(sizes, epochs, train, val, 1 - train / 3, 1 - val / 4)
+
+
+def made_up_noisy_sweep(fractions=(0.0, 0.2, 0.4, 0.6, 0.8)):
+    f = np.array(fractions)
+    return NoisySweep(fractions, 1 - 0.1 * f, 1 - 0.5 * f, 0.9 * f, 0.9 - 0.6 * f ** 2)
+
+
+def made_up_sweep(lrs=(0.01, 0.1, 1.0, 10.0), widths=(2, 4, 16, 64)):
+    accuracy = np.random.default_rng(1).uniform(0.5, 1.0, (len(lrs), len(widths)))
+    failed = accuracy < 0.6
+    return Sweep("spirals", lrs, widths, 100, accuracy, np.where(failed, np.inf, 1 - accuracy),
+                 failed)
+
+#: explorer -> the moves to make, in order: (control, value); a move repeated later is a revisit
+MOVES = {
+    "BackwardStepExplorer": [("step", 2), ("step", 3), ("step", 2), ("w1", 6.0), ("step", 9),
+                             ("w1", -6.0), ("step", 1), ("step", 2), ("step", 3), ("w1", 6.0),
+                             ("step", 9)],
+    "NetworkDiagramExplorer": [("x1", 3.0), ("preset", "random (seed 1)"), ("activation", "relu"),
+                               ("x2", -3.0), ("x1", 1.0), ("preset", "lesson example"),
+                               ("x2", -0.5), ("activation", "sigmoid")],
+    "SquareExplorer": [("n", 0), ("n", 10), ("n", 9), ("n", 1), ("n", 10)],
+    "OverfittingExplorer": [("epoch", 1), ("h", 0), ("epoch", 25), ("h", 1), ("epoch", 50),
+                            ("h", 3), ("epoch", 1), ("h", 1), ("epoch", 50)],
+    "NoisyLabelExplorer": [("reveal", True), ("prediction", 0), ("reveal", True), ("i", 4),
+                           ("reveal", True), ("prediction", 100), ("i", 0), ("reveal", True),
+                           ("i", 4)],
+    "SweepRevealExplorer": [("reveal", True), ("prediction", 100), ("lr", 3), ("reveal", True),
+                            ("width", 3), ("reveal", True), ("prediction", 40), ("lr", 0),
+                            ("width", 0), ("lr", 3)],
+    "DescentExplorer": [("lr", 0.398), ("steps", 100), ("momentum", 0.95), ("lr", 0.05),
+                      ("steps", 1), ("lr", 0.001), ("momentum", 0.0), ("steps", 100),
+                      ("lr", 0.398), ("steps", 30)],
+    "BatchNoiseExplorer": [("lr", 0.5), ("batch_size", 1), ("epochs", 20), ("lr", 10 ** -2.5),
+                         ("batch_size", 64), ("epochs", 1), ("lr", 0.5), ("batch_size", 1),
+                         ("epochs", 5)],
+    "StepSizeExplorer": [("guess_log10", -16.0), ("revealed", True), ("method", "forward"),
+                       ("precision", "float32"), ("guess_log10", 0.0), ("method", "central"),
+                       ("guess_log10", -16.0), ("precision", "float64"), ("revealed", False),
+                         ("guess_log10", -4.0)],
+    "BPTTGradientExplorer": [("revealed", True), ("length", 100), ("revealed", True),
+                           ("scale", 2.0), ("revealed", True), ("activation", "linear"),
+                           ("prediction", -40.0), ("length", 20), ("prediction", 0.0),
+                           ("scale", 0.8), ("activation", "tanh"), ("revealed", True)],
+    "DepthExplorer": [("depth", 3), ("activation", "tanh"), ("init", "he"), ("gain", 10.0),
+                      ("activation", "relu"), ("gain", 1.0), ("revealed", True), ("gain", 10.0),
+                      ("activation", "relu"), ("init", "zeros"), ("guess_log10", -4.0),
+                      ("init", "xavier"), ("depth", 2), ("gain", 1.0), ("revealed", False),
+                      ("revealed", True)],
+}
+
+
+BUILD = {"OverfittingExplorer": lambda: OverfittingExplorer(made_up_runs(), h=3),
+         "NoisyLabelExplorer": lambda: NoisyLabelExplorer(made_up_noisy_sweep()),
+         "SweepRevealExplorer": lambda: SweepRevealExplorer(made_up_sweep()),
+         **{cls.__name__: cls for cls in (DescentExplorer, BatchNoiseExplorer, StepSizeExplorer,
+                                         BPTTGradientExplorer, DepthExplorer, SquareExplorer,
+                                         BackwardStepExplorer, NetworkDiagramExplorer)}}
+
+
+def full_render(explorer):
+    """The figure rendered the ordinary way, all at once."""
+    if isinstance(explorer, BlitExplorer):
+        return explorer.full_render()
+    return figure_to_png(explorer.figure)
+
+
+@pytest.mark.parametrize("name", list(MOVES))
+def test_every_picture_equals_a_full_render_of_the_figure(name):
+    explorer = BUILD[name]()
+    assert explorer.image.value == full_render(explorer)
+    seen = {explorer.image.value: [("first", "picture")]}
+    for control, value in MOVES[name]:
+        explorer.controls[control].value = value
+        assert explorer.error is None, (control, value)
+        shown = explorer.image.value
+        assert shown == full_render(explorer), (control, value)
+        seen.setdefault(shown, []).append((control, value))
+    revisits = [moves for moves in seen.values() if len(moves) > 1]
+    assert revisits, "the moves go back to a setting seen before (a kept picture)"
+
+
+@pytest.mark.parametrize("cls", [DescentExplorer, BatchNoiseExplorer], ids=lambda c: c.__name__)
+def test_the_path_and_its_loss_move_while_the_contours_stay(cls):
+    explorer = cls()
+    before = np.asarray(explorer.figure.canvas.buffer_rgba()).copy()
+    name, value = MOVES[cls.__name__][0]
+    explorer.controls[name].value = value
+    after = np.asarray(explorer.figure.canvas.buffer_rgba())
+    assert not np.array_equal(before, after)          # the picture changed (and is checked above)
+    assert explorer.ax_path not in explorer.moving and explorer.ax_loss in explorer.moving
+
+
+@pytest.mark.parametrize("name", ["StepSizeExplorer", "DescentExplorer", "BatchNoiseExplorer",
+                                  "OverfittingExplorer", "NoisyLabelExplorer"])
+def test_the_moves_above_draw_a_legend_again_only_when_something_reaches_it(name):
+    """Both cases are among the moves checked against full renders: a legend kept in the still
+    picture, and a legend drawn again over a curve that passes under it."""
+    explorer, frames = BUILD[name](), []
+    for control, value in MOVES[name]:
+        explorer.controls[control].value = value
+        frames.append(explorer.frame)               # which legends were drawn again
+    assert any({frame[i] for frame in frames} == {True, False} for i in range(len(frames[0])))
+    assert all(legend.get_animated() for legend in explorer.overlays())   # not in the still
