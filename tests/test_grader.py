@@ -175,6 +175,17 @@ def test_batch_shows_progress_and_a_summary_and_modifies_nothing(batch):
         "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
 
 
+def test_no_attack_leaves_a_process_or_changes_a_file_outside_the_output(batch):
+    time.sleep(max(0.0, batch["done_at"] + 8 - time.monotonic()))  # the daemons' delay is 6 s
+    assert survivors() == []
+    assert snapshot(batch["folder"]) == batch["before"]  # every submission byte-for-byte
+    assert batch["paths"]["sentinel"].read_text() == "untouched\n"
+    assert package_digest() == batch["package"]
+    assert sorted(p.name for p in batch["out"].iterdir()) == [
+        "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
+    assert {n: (batch["out"] / n).read_bytes() for n in batch["book_bytes"]} == batch["book_bytes"]
+
+
 def test_names_and_messages_reach_terminal_and_csv_without_control_characters(batch):
     csv_text = batch["book_bytes"]["gradebook.csv"].decode("utf-8")
     for text in (csv_text, batch["done"].stdout, batch["done"].stderr.replace("\r", "")):
@@ -226,19 +237,6 @@ def test_bad_command_lines_exit_2_with_a_message(tmp_path, capsys):
     assert "no notebooks" in capsys.readouterr().err
     assert cli.main(["grade", str(tmp_path), "--exercise", "42"]) == 2
     assert "no such exercise" in capsys.readouterr().err
-
-
-def test_no_attack_leaves_a_process_or_changes_a_file_outside_the_output(batch):
-    # the daemons' delay is 6 s: at least 8 s after the batch (this test comes after the other
-    # kernel tests of the module, so the wait is usually over by now)
-    time.sleep(max(0.0, batch["done_at"] + 8 - time.monotonic()))
-    assert survivors() == []
-    assert snapshot(batch["folder"]) == batch["before"]  # every submission byte-for-byte
-    assert batch["paths"]["sentinel"].read_text() == "untouched\n"
-    assert package_digest() == batch["package"]
-    assert sorted(p.name for p in batch["out"].iterdir()) == [
-        "class_report.html", "class_report.json", "feedback", "gradebook.csv", "gradebook.json"]
-    assert {n: (batch["out"] / n).read_bytes() for n in batch["book_bytes"]} == batch["book_bytes"]
 
 
 # -- pieces, without kernels ----------------------------------------------------------------------
