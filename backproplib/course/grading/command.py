@@ -331,6 +331,10 @@ class _Stop:
     def handle(self, number, frame):
         self.signal_number = number
         self.event.set()
+        KernelSession.stop_now_or_after_spawn(lambda: self.stop(number))
+
+    @staticmethod
+    def stop(number):
         KernelSession.kill_all()
         raise _Stopped(signal.Signals(number).name)
 

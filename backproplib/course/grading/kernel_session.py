@@ -59,8 +59,10 @@ class KernelSession:
 
     #: every session with a live kernel, so that a stopped grader can end them all at once
     live = set()
-    _live_lock = threading.Lock()
+    _live_lock = threading.RLock()   # re-entrant: a stop signal may arrive while it is held
     stopping = False
+    _main_spawning = False           # the main thread is starting a kernel process
+    _held_stop = None                # a stop that waits for that kernel to be registered
 
     @classmethod
     def kill_all(cls):
@@ -70,6 +72,36 @@ class KernelSession:
             sessions = list(cls.live)
         for session in sessions:
             session.kill()
+
+    @classmethod
+    def stop_now_or_after_spawn(cls, stop):
+        """Call ``stop`` (which ends the kernels and raises) now — or, if the main thread is
+        starting a kernel process, as soon as that process is registered as live. A stop that
+        interrupted the start itself would leave the new process running without a grader."""
+        if cls._main_spawning:
+            cls._held_stop = stop
+            return
+        stop()
+
+    def _spawn(self, command, env):
+        """Start the kernel process and register it as live in one step: ``kill_all`` in another
+        thread waits for it, and a stop signal in the main thread is held back until it is done."""
+        try:
+            with KernelSession._live_lock:
+                if KernelSession.stopping:
+                    raise KernelStartError("the grader is stopping")
+                KernelSession._main_spawning = threading.current_thread() is threading.main_thread()
+                try:
+                    self.proc = subprocess.Popen(command, env=env, cwd=self.exchange,
+                                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                                 stderr=subprocess.DEVNULL, start_new_session=True)
+                    KernelSession.live.add(self)
+                finally:
+                    KernelSession._main_spawning = False
+        finally:
+            held, KernelSession._held_stop = KernelSession._held_stop, None
+            if held is not None:
+                held()
 
     def __init__(self, exchange, memory_mb, sandboxed=True):
         self.exchange, self.memory_mb, self.sandboxed = str(exchange), memory_mb, sandboxed
@@ -103,11 +135,7 @@ class KernelSession:
                 command, env = self.sandbox.command(argv, self.exchange, KERNEL_ENV), None
             else:
                 command, env = argv, dict(os.environ, **KERNEL_ENV)
-            self.proc = subprocess.Popen(command, env=env, cwd=self.exchange,
-                                         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                                         stderr=subprocess.DEVNULL, start_new_session=True)
-            with KernelSession._live_lock:
-                KernelSession.live.add(self)
+            self._spawn(command, env)
             self.kc = BlockingKernelClient()
             self.kc.load_connection_file(connection)
             self.kc.start_channels(hb=False)  # liveness is the process's, see ``alive``
