@@ -315,6 +315,12 @@ def setting(page, i):
     return page.evaluate(SETTING_JS, i)
 
 
+def is_disabled(page, control):
+    """Whether ``control`` is disabled now (◀ Previous at the first step): pressing it would only
+    wait for a change that cannot come."""
+    return page.locator(f"[data-bp-control='{control['index']}']").first.is_disabled()
+
+
 def can_move(page, control, forward=True):
     """Whether ``control`` (a slider or menu) can move one more step in that direction."""
     handle = page.locator(f"[data-bp-control='{control['index']}']").first

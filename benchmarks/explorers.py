@@ -217,7 +217,7 @@ def time_controls(page, i, cell, presses, explorer_controls, press_and_time):
     press changes nothing (◀ Previous at the first step) is timed again after the others.
     Controls that share a label (the 64 pixel buttons of a drawing grid) make one row: each of
     them is pressed, ``GROUP_PRESSES`` times, and their samples are pooled."""
-    from .explorer_pages import can_move, setting
+    from .explorer_pages import can_move, is_disabled, setting
 
     page.locator(".backprop-explorer").nth(i).scroll_into_view_if_needed()
     first, waiting = None, explorer_controls(page, i)
@@ -227,8 +227,10 @@ def time_controls(page, i, cell, presses, explorer_controls, press_and_time):
     samples = {label: [] for label in groups}
     text_only, new = dict.fromkeys(groups, 0), dict.fromkeys(groups, 0)
     seen = {setting(page, i)}
-    for _ in range(2):
+    for attempt in range(2):
         for control in list(waiting):
+            if attempt == 0 and is_disabled(page, control):
+                continue                       # enabled once another control has moved
             label = control["label"].strip() or control["kind"]
             times = presses if len(groups[label]) == 1 else GROUP_PRESSES
             timed, forward = [], True

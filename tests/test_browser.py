@@ -35,6 +35,7 @@ from benchmarks.explorer_pages import (
     clipped_parts,
     explorer_cells,
     explorer_controls,
+    is_disabled,
     menu,
     press_and_time,
     run_all,
@@ -261,8 +262,10 @@ def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, l
         assert controls, f"{cell.name}: the explorer has no control the keyboard can reach"
         # a control may do nothing at first (◀ Previous at the first step): tried again last
         waiting = list(controls)
-        for _ in range(2):
+        for attempt in range(2):
             for control in list(waiting):
+                if attempt == 0 and is_disabled(page, control):
+                    continue                  # enabled once another control has moved
                 timing = press_and_time(page, i, control)
                 if timing["image_ms"] is not None or timing["readout_ms"] is not None:
                     waiting.remove(control)
