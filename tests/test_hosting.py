@@ -127,3 +127,36 @@ def test_the_guides_per_learner_figures_cover_the_measured_ones():
     assert peak >= 0.85 * largest, hint
     limit = int(re.search(r"\*\*(\d+) MB of memory per learner\*\*", GUIDE).group(1))
     assert limit >= recommended_memory_mb(measurements), hint
+
+
+def test_the_kernel_connection_setting_names_the_connection_the_course_command_uses():
+    import importlib
+
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    from backproplib.course.launch import CONNECTION_OPTION, build_lab_argv
+
+    (snippet,) = [json.loads(b) for b in blocks("json") if "kernel_websocket" in b]
+    name = snippet["ServerApp"]["kernel_websocket_connection_class"]
+    module, _, cls = name.rpartition(".")
+    assert issubclass(getattr(importlib.import_module(module), cls), ZMQChannelsWebsocketConnection)
+    assert CONNECTION_OPTION == f"--ServerApp.kernel_websocket_connection_class={name}"
+    assert CONNECTION_OPTION in build_lab_argv(ROOT)
+
+
+def test_the_course_connection_sends_without_delay(monkeypatch):
+    from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+
+    from backproplib.course.lab_socket import ImmediateConnection
+
+    calls = []
+
+    class Handler:
+        def set_nodelay(self, value):
+            calls.append(("nodelay", value))
+
+    monkeypatch.setattr(ZMQChannelsWebsocketConnection, "connect",
+                        lambda self: calls.append(("Jupyter's connect",)) or "connected")
+    monkeypatch.setattr(ImmediateConnection, "websocket_handler", Handler())  # no live kernel here
+    assert ImmediateConnection.__new__(ImmediateConnection).connect() == "connected"
+    assert calls == [("nodelay", True), ("Jupyter's connect",)]
