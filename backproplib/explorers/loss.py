@@ -16,6 +16,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..losses import cross_entropy, mse, mse_gradient, softmax
 from .blit import BlitExplorer
+from .legends import StillLegends
 from .loss_landscape import (  # noqa: F401
     LossLandscapeExplorer,
     landscape_readout,
@@ -77,7 +78,7 @@ def _slider(description, value, lo, hi, step):
                                continuous_update=True, readout_format=".1f")
 
 
-class LossExplorer(BlitExplorer):
+class LossExplorer(StillLegends, BlitExplorer):
     """Move a prediction ŷ and a target y: the loss (ŷ − y)² and its slope ∂L/∂ŷ at ŷ."""
 
     RANGE = (-6.0, 6.0)     # of the prediction slider and the plot's horizontal axis
@@ -139,7 +140,7 @@ class LossExplorer(BlitExplorer):
         return "<br>".join(lines)
 
 
-class LogitExplorer(BlitExplorer):
+class LogitExplorer(StillLegends, BlitExplorer):
     """Move 3 logits and pick the true class: softmax probabilities, cross-entropy, ∂L/∂z."""
 
     K = 3
