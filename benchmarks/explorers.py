@@ -2,7 +2,8 @@
 
 In a real browser (JupyterLab in headless Chromium, device pixel ratio 2, a 1440-pixel window):
 every explorer cell of every lesson notebook (found in the notebooks, see ``explorer_pages``)
-runs in one notebook; then each control of each explorer is moved with its key, back and
+runs in a notebook of its lesson's explorers (one lesson open at a time, as a learner has it);
+then each control of each explorer is moved with its key, back and
 forth, and the page's own clock times the key press to the new image decoded and painted. The
 first move after an explorer appears is timed too, and counts. Targets, for every control:
 median <= 50 ms and 95th percentile <= 100 ms.
@@ -183,8 +184,11 @@ def browser_rows(quick):
     if not cells:
         return [skipped(SECTION, "explorers", "no explorer cell in lessons/")]
     presses = 4 if quick else 20
+    lessons = {}
+    for cell in cells:
+        lessons.setdefault(cell.notebook, []).append(cell)
+    rows = []
     with tempfile.TemporaryDirectory(prefix="explorer-bench-") as folder:
-        write_explorer_notebook(cells, Path(folder, "explorers.ipynb"))
         server = JupyterLabServer(folder, Path(folder, "lab")).start()
         try:
             with sync_playwright() as playwright:
@@ -192,16 +196,21 @@ def browser_rows(quick):
                                                      args=["--no-sandbox", "--disable-gpu"])
                 page = browser.new_context(viewport={"width": 1440, "height": 1000},
                                            device_scale_factor=2).new_page()
-                open_notebook(page, server, "explorers.ipynb", "bench")
-                failed = [c for c in run_all(page, server) if c["errors"]]
-                if failed:
-                    raise RuntimeError(
-                        f"a cell of the explorers' notebook failed in JupyterLab, so nothing was "
-                        f"timed (is backproplib importable by the kernel? pip install -e .):\n"
-                        f"{failed[0]['source'][:300]}\n{failed[0]['errors'][0][-1500:]}")
-                rows = []
-                for i, cell in enumerate(cells):
-                    rows += time_controls(page, i, cell, presses, explorer_controls, press_and_time)
+                for notebook, lesson_cells in lessons.items():   # one lesson's explorers a page
+                    name = f"explorers-{notebook[:2]}.ipynb"
+                    write_explorer_notebook(lesson_cells, Path(folder, name))
+                    open_notebook(page, server, name, f"bench-{notebook[:2]}")
+                    failed = [c for c in run_all(page, server) if c["errors"]]
+                    if failed:
+                        raise RuntimeError(
+                            f"a cell of {notebook}'s explorers failed in JupyterLab, so nothing "
+                            f"was timed (is backproplib importable by the kernel? pip install "
+                            f"-e .):\n{failed[0]['source'][:300]}\n{failed[0]['errors'][0][-1500:]}")
+                    for i, cell in enumerate(lesson_cells):
+                        rows += time_controls(page, i, cell, presses, explorer_controls,
+                                              press_and_time)
+                    for kernel in server.api("GET", "/api/kernels"):   # the next lesson alone
+                        server.api("DELETE", f"/api/kernels/{kernel['id']}")
                 browser.close()
         finally:
             server.stop()
