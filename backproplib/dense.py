@@ -8,6 +8,7 @@ import numpy as np
 
 from .errors import (
     ConfigError,
+    as_float_array,
     check_batch,
     check_choice,
     check_count,
@@ -86,7 +87,8 @@ class Dense(Layer):
 
     def forward(self, X):
         """X: (N, D) inputs.  Returns: Z = X W + b, (N, M)   (Lesson 01, eq. 1.5). Keeps X."""
-        self.X = check_batch(X, self.name, columns=self.W.shape[0], dtype=self.W.dtype)
+        X = as_float_array(X, f"input of {self.name}", self.W.dtype)
+        self.X = check_batch(X, self.name, columns=self.W.shape[0])
         Z = self.X @ self.W + self.b
         self._out_shape = Z.shape
         return Z

@@ -19,14 +19,7 @@ import numpy as np
 from ..scalar import Value, backward_steps, topological_order
 from .base import panel
 from .blit import BlitExplorer
-from .graph import (
-    add_state_artists,
-    draw_graph,
-    format_number,
-    layout_graph,
-    node_text,
-    set_node_state,
-)
+from .graph import add_state_artists, draw_graph, format_number, layout_graph, node_text, set_node_state
 from .kept import KeptPictures
 from .legends import StillLegends
 from .style import BLACK, BLUE, ORANGE, VERMILLION
