@@ -21,7 +21,6 @@ from .base import panel
 from .blit import BlitExplorer
 from .graph import add_state_artists, draw_graph, format_number, layout_graph, node_text, set_node_state
 from .kept import KeptPictures
-from .legends import StillLegends
 from .style import BLACK, BLUE, ORANGE, VERMILLION
 
 #: the fixed numbers of the one-weight example L(w) = (tanh(w·x + b) − y)²
@@ -76,7 +75,7 @@ def nudge(w, dw, x=1.0, b=0.3, y=0.6, w_range=(-6.0, 6.0)):
                       1.0 - np.tanh(w * x + b) ** 2)
 
 
-class NudgeExplorer(StillLegends, BlitExplorer):
+class NudgeExplorer(BlitExplorer):
     """Nudge the weight and compare ΔL with (dL/dw)·Δw: the derivative is the slope of L(w)."""
 
     #: values below this are shown at this height on the log-scale plot (0 has no logarithm)

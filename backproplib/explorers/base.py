@@ -62,6 +62,7 @@ class Explorer:
         self.readout.add_class("backprop-readout")
         self.result = None
         self.error = None
+        self.shown_values = None   # the control values of the last update
         self.setup_figure(self.figure)
         fit_controls(self.controls.values())
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
@@ -96,7 +97,16 @@ class Explorer:
         return {name: control.value for name, control in self.controls.items()}
 
     def update(self, change=None):
-        """Recompute from the controls, redraw, and refresh the image and the readout."""
+        """Recompute from the controls, redraw, and refresh the image and the readout.
+
+        Called by a control's change (``change``), it does nothing when the controls hold the
+        settings shown last: another observer of the same change (one that hid an answer, say,
+        by setting another control) has already shown them. Called from code, it always redraws.
+        """
+        values = self.values()
+        if change is not None and values == self.shown_values:
+            return
+        self.shown_values = values
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             try:
                 self.result = self.compute(**self.values())

@@ -16,11 +16,22 @@ Two refinements for explorers with many numbers in the picture:
   marks an artist "stale" whenever one of its properties is set, so ``draw`` should set only
   what changes.
 
-The legend of an axes where something moves is an "overlay": it is left out of the still
-picture and drawn after the moving artists, so that a line passes under it as in a full render.
+The still picture of a frame also depends on the limits of every axes: when ``draw`` gives an
+axes new limits, the still picture is rendered again for them (and kept). Limits that change in
+steps (``nice_upper``, ``decades``) let neighbouring settings share one still picture.
+
+Legends. Text is slow to draw, and most changes leave a legend's corner of the axes empty. A
+legend stays in the still picture while no moving artist of its axes comes within ``REACH``
+pixels of it; when one does, the legend is an "overlay": left out of the still picture and drawn
+again after the moving artists, so that the line passes under it as in a full render.
 """
 
+import math
+
 import numpy as np
+from matplotlib.lines import Line2D
+from matplotlib.spines import Spine
+from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from .base import Explorer
@@ -30,6 +41,8 @@ from .render import canvas_to_png, figure_to_png
 KEEP_FRAMES = 8
 #: pixels around a part's artists that are also repainted (thick borders, antialiased edges)
 PART_PADDING = 4
+#: pixels around a moving artist's data that it may paint (line width, antialiased edges)
+REACH = 6
 
 
 class BlitExplorer(Explorer):
@@ -38,8 +51,8 @@ class BlitExplorer(Explorer):
     Subclasses set ``self.moving`` to the list of artists drawn again on every redraw (lines,
     patches, texts...), and/or ``self.parts`` to a list of groups of artists (each group drawn
     again only when it changed; the groups must not overlap each other or ``self.moving``).
-    Everything else must stay as it was at the first render of the current ``self.frame``. That
-    holds because ``Explorer`` freezes the figure layout after the first render.
+    Everything else must stay as it was at the first render of the current ``self.frame`` and
+    axes limits. That holds because ``Explorer`` freezes the figure layout after the first render.
     """
 
     moving = ()
@@ -47,15 +60,25 @@ class BlitExplorer(Explorer):
     frame = None
 
     def __init__(self, controls, **figure):
-        self._stills = {}     # frame -> (H, W, 4) pixels of the still picture of that frame
+        self._stills = {}     # still key -> (H, W, 4) pixels of that still picture
         self._shown = None    # the still picture the canvas is built on now (None: unknown)
         self._regions = {}    # part index -> (top, bottom, left, right) pixels it was drawn in
+        self._overlays = None  # the legends drawn again over the moving artists (None: all)
         super().__init__(controls, **figure)
 
     def render(self):
-        still = self._stills.get(self.frame)
+        if self._overlays is None:                        # the first render:
+            engine = self.figure.get_layout_engine()
+            if engine is not None:
+                engine.execute(self.figure)               # place the axes, and so their legends
+        reached = {legend: self.reached(legend) for legend in self.legends_of_moving_axes()}
+        for legend, again in reached.items():
+            legend.set_animated(again)                    # animated: left out of the still picture
+        self._overlays = [legend for legend, again in reached.items() if again]
+        key = (self.frame, self.limits(), tuple(reached.values()))
+        still = self._stills.get(key)
         if still is None:
-            still = self.draw_still_picture()
+            still = self.draw_still_picture(key)
         pixels = np.asarray(self.figure.canvas.buffer_rgba())  # (H, W, 4): the canvas itself
         parts = self.all_parts()
         if self.moving or self._shown is not still:
@@ -75,14 +98,19 @@ class BlitExplorer(Explorer):
         self._shown = still
         return canvas_to_png(self.figure.canvas)
 
-    def draw_still_picture(self):
-        """Render the figure without the moving artists and keep its pixels for ``self.frame``."""
+    def limits(self):
+        """The view limits of every axes that is not itself moving (the still picture shows them)."""
+        moving = set(self.moving)
+        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes if ax not in moving)
+
+    def draw_still_picture(self, key):
+        """Render the figure without the moving artists and keep its pixels under ``key``."""
         for artist in self.all_moving():
             artist.set_animated(True)   # a full draw now leaves them out
         self.figure.canvas.draw()
         if len(self._stills) >= KEEP_FRAMES:
             del self._stills[next(iter(self._stills))]   # forget the oldest frame
-        still = self._stills[self.frame] = np.array(self.figure.canvas.buffer_rgba())
+        still = self._stills[key] = np.array(self.figure.canvas.buffer_rgba())
         self._shown = None
         return still
 
@@ -102,12 +130,26 @@ class BlitExplorer(Explorer):
                 redraw[j] = self._regions[j]       # unchanged: drawn again where it was
                 repainted.append(self._regions[j])
 
-    def overlays(self):
-        """The legends of the axes where something moves: drawn after the moving artists and
-        parts, so that a moving line passes under a legend as in a full render."""
+    def legends_of_moving_axes(self):
         moving = [*self.moving, *(artist for part in self.parts for artist in part)]
         return [ax.get_legend() for ax in self.figure.axes if ax.get_legend() is not None
                 and any(artist.axes is ax for artist in moving)]
+
+    def overlays(self):
+        """The legends drawn after the moving artists and parts, so that a moving line passes
+        under a legend as in a full render: those a moving artist reaches (before the first
+        render, all legends of axes where something moves)."""
+        if self._overlays is None:
+            return self.legends_of_moving_axes()
+        return self._overlays
+
+    def reached(self, legend):
+        """Whether a visible moving artist of the legend's axes comes within REACH pixels of it."""
+        renderer = self.figure.canvas.get_renderer()
+        box = legend.get_window_extent(renderer)
+        moving = [*self.moving, *(artist for part in self.parts for artist in part)]
+        return any(artist.get_visible() and artist.axes is legend.axes
+                   and may_paint(artist, box, renderer) for artist in moving)
 
     def all_parts(self):
         """``self.parts``, then each overlay as a part of its own (drawn last)."""
@@ -137,6 +179,35 @@ class BlitExplorer(Explorer):
             artist.set_animated(True)
         self._shown = None   # the canvas no longer holds the blitted picture
         return png
+
+
+def may_paint(artist, box, renderer):
+    """Whether ``artist`` may paint a pixel of ``box`` (in doubt: yes). A line does when one of
+    its segments, markers included, passes within REACH pixels of the box."""
+    if isinstance(artist, Spine):           # along the edges of the axes, away from a legend
+        return False
+    if isinstance(artist, Text) and artist.get_bbox_patch() is not None:
+        return True                         # its box is placed only when it is drawn
+    if isinstance(artist, Line2D) and artist.get_drawstyle() == "default":
+        path = artist.get_transform().transform_path(artist.get_path())   # in pixels
+        if not np.all(np.isfinite(path.vertices)):
+            return True
+        marker = artist.get_markersize() * renderer.points_to_pixels(1) / 2
+        return len(path.vertices) > 0 and path.intersects_bbox(box.padded(REACH + marker),
+                                                               filled=False)
+    extent = artist.get_window_extent(renderer)
+    return not np.all(np.isfinite(extent.extents)) or extent.padded(REACH).overlaps(box)
+
+
+def nice_upper(x):
+    """The smallest of 1, 2, 5, 10, 20, 50... that is ≥ x (> 0): an axis end that changes in steps."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= x * (1 - 1e-12))
+
+
+def decades(low, high):
+    """(10^a, 10^b): the whole powers of ten around [low, high] (both > 0), for a log axis."""
+    return 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high))
 
 
 def join(a, b):

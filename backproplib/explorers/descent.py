@@ -6,8 +6,7 @@ Pure functions (each returns one named record; the explorers only draw it):
                                              the path, the losses and a verdict
     minibatch_run(batch_size, epochs, lr)    mini-batch SGD on a line fit (eq. 6.3): the path in
                                              (w, b), the loss after every iteration, the noise
-Explorers: ``DescentExplorer()``, ``BatchNoiseExplorer()``: contours drawn once; on a change only
-``moving`` (path, what lies over it in a full render's order, loss panel) and a reached legend.
+Explorers: ``DescentExplorer()``, ``BatchNoiseExplorer()``: a change redraws only the curves (blit.py).
 """
 
 from typing import NamedTuple
@@ -16,9 +15,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from ..training import iterate_minibatches
-from .blit import BlitExplorer
+from .blit import BlitExplorer, decades, nice_upper
 from .kept import KeptPictures
-from .legends import StillLegends
 from .loss_landscape import best_fit, linear_model_loss_and_grad, mse_landscape
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, SKY, VERMILLION
 
@@ -90,7 +88,7 @@ def descent_path(lr, steps, momentum=0.0, start=START):
                        diverged_at, zigzags, message)
 
 
-class DescentExplorer(KeptPictures, StillLegends, BlitExplorer):
+class DescentExplorer(KeptPictures, BlitExplorer):
     """Learning rate, steps and momentum → the path of gradient descent over the contour plot."""
 
     def __init__(self, lr=0.05, steps=30, momentum=0.0):
@@ -128,7 +126,8 @@ class DescentExplorer(KeptPictures, StillLegends, BlitExplorer):
                                                   label="L(θ) after each step")
         self.ax_loss.set(xlabel="step", ylabel="loss (log scale)", title="loss")
         self.ax_loss.grid(alpha=0.3)
-        self.moving = [self.line, start, *ax.spines.values(), self.banner, self.ax_loss]
+        self.moving = [self.line, start, *ax.spines.values(), self.banner, self.loss_line,
+                       *self.ax_loss.spines.values()]   # spines over the lines, as drawn in full
 
     def compute(self, lr, steps, momentum):
         return descent_path(lr, steps, momentum)
@@ -140,8 +139,8 @@ class DescentExplorer(KeptPictures, StillLegends, BlitExplorer):
         self.banner.set_visible(r.verdict == "diverged")
         floor = np.maximum(r.losses, 1e-12)           # a loss of exactly 0 has no logarithm
         self.loss_line.set_data(np.arange(len(r.losses)), floor)
-        self.ax_loss.set_xlim(0, max(r.steps, 1))
-        self.ax_loss.set_ylim(max(floor.min() / 3, 1e-12), max(floor.max() * 3, 10))
+        self.ax_loss.set_xlim(0, nice_upper(max(r.steps, 1)))   # in steps: fewer stills (blit.py)
+        self.ax_loss.set_ylim(decades(max(floor.min() / 3, 1e-12), max(floor.max() * 3, 10)))
 
     def describe(self, r):
         colour = VERMILLION if r.verdict == "diverged" else BLACK
@@ -191,22 +190,22 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
         x, y = batch_line_data()
     N = len(x)
     theta = np.array(start, dtype=float)
-    path, loss, batch_loss, epoch_loss, noise = [theta.copy()], [], [], [], []
-    loss.append(linear_model_loss_and_grad(x, y, *theta)[0])
+    L, fw, fb = linear_model_loss_and_grad(x, y, *theta)   # on all the data
+    path, loss, batch_loss, epoch_loss, noise = [theta.copy()], [L], [], [], []
     rng = np.random.default_rng(seed)
-    start_norm = max(np.hypot(*linear_model_loss_and_grad(x, y, *theta)[1:]), 1e-12)
+    start_norm = max(np.hypot(fw, fb), 1e-12)
     diverged = False
     for _ in range(int(epochs)):
         if diverged:
             break
         for xb, yb in iterate_minibatches(x[:, None], y, int(batch_size), rng):
             Lb, dw, db = linear_model_loss_and_grad(xb[:, 0], yb, *theta)
-            _, fw, fb = linear_model_loss_and_grad(x, y, *theta)
             noise.append(np.hypot(dw - fw, db - fb) / start_norm)
             theta = theta - lr * np.array([dw, db])
             path.append(theta.copy())
             batch_loss.append(Lb)
-            loss.append(linear_model_loss_and_grad(x, y, *theta)[0])
+            L, fw, fb = linear_model_loss_and_grad(x, y, *theta)
+            loss.append(L)
             if np.max(np.abs(theta)) > ESCAPE:
                 diverged = True
                 break
@@ -220,7 +219,7 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
                         else -1, best_fit(x, y), diverged)
 
 
-class BatchNoiseExplorer(KeptPictures, StillLegends, BlitExplorer):
+class BatchNoiseExplorer(KeptPictures, BlitExplorer):
     """Batch size and epochs → the noisy path of SGD in (w, b) and its loss per iteration."""
 
     W_RANGE, B_RANGE = (-1.5, 2.5), (-1.5, 2.5)
@@ -261,7 +260,8 @@ class BatchNoiseExplorer(KeptPictures, StillLegends, BlitExplorer):
                          ylabel="MSE (log scale)", title="loss per iteration")
         self.ax_loss.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
         self.ax_loss.grid(alpha=0.3)
-        self.moving = [self.line, self.ends, *ax.spines.values(), self.ax_loss]
+        self.moving = [self.line, self.ends, *ax.spines.values(), self.batch_line, self.full_line,
+                       self.stop_mark, *self.ax_loss.spines.values()]   # in drawing order
 
     def compute(self, batch_size, epochs, lr):
         return minibatch_run(batch_size, epochs, lr, x=self.x, y=self.y)
@@ -277,9 +277,9 @@ class BatchNoiseExplorer(KeptPictures, StillLegends, BlitExplorer):
         self.full_line.set_data(t, r.loss)
         self.stop_mark.set_xdata([r.stop_epoch, r.stop_epoch])
         self.stop_mark.set_visible(r.stop_epoch > 0)
-        self.ax_loss.set_xlim(0, r.epochs)
+        self.ax_loss.set_xlim(0, nice_upper(r.epochs))   # in steps, as in DescentExplorer
         low = min(r.loss.min(), np.maximum(r.batch_loss, 1e-6).min())
-        self.ax_loss.set_ylim(low / 2, max(r.loss.max(), r.batch_loss.max()) * 2)
+        self.ax_loss.set_ylim(decades(low / 2, max(r.loss.max(), r.batch_loss.max()) * 2))
 
     def describe(self, r):
         lines = [f"N = {len(self.x)} examples, batch size {r.batch_size}: "

@@ -153,15 +153,19 @@ class DigitExplorer(KeptPictures, Explorer):
             return
         level = INK.index(self.canvas[k]) if self.canvas[k] in INK else 0
         self.canvas[k] = INK[(level + 1) % len(INK)]
-        self.show_canvas()
-        self.controls["source"].value = "my drawing"
-        self.update()
+        self.read_drawing()
 
     def set_canvas(self, pixels):
         self.canvas = np.array([min(INK, key=lambda v: abs(v - p)) for p in np.ravel(pixels)])
+        self.read_drawing()
+
+    def read_drawing(self):
+        """The drawing changed: show it on the grid, and let the network read it."""
         self.show_canvas()
-        self.controls["source"].value = "my drawing"
-        self.update()
+        if self.controls["source"].value == "my drawing":
+            self.update()
+        else:
+            self.controls["source"].value = "my drawing"   # its change updates the explorer
 
     def copy_test_image(self):
         self.set_canvas(self.model.X_test[self.controls["index"].value])

@@ -22,7 +22,6 @@ from ..network import mlp
 from ..training import accuracy, train
 from .blit import BlitExplorer
 from .kept import KeptPictures
-from .legends import StillLegends
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
 #: settings shared by the experiments (fast: each run takes a fraction of a second)
@@ -123,7 +122,7 @@ def overfitting_readout(runs, h, epoch):
                   epoch > best and runs.val_loss[h, e] > runs.val_loss[h, best - 1])
 
 
-class OverfittingExplorer(KeptPictures, StillLegends, BlitExplorer):
+class OverfittingExplorer(KeptPictures, BlitExplorer):
     """Hidden size and training length → the training and validation loss curves.
     The axes never move: they are drawn once, then only the curves and what lies over them."""
 

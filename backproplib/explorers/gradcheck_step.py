@@ -18,7 +18,6 @@ import numpy as np
 from ..errors import ConfigError
 from .blit import BlitExplorer
 from .kept import KeptPictures
-from .legends import StillLegends
 from .reveal import PredictionFeedback, prediction_feedback, reveal_button
 from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -97,7 +96,7 @@ def step_size_study(method="central", precision="float64", guess_log10=-8.0, rev
                          prediction_feedback(guess_log10, np.log10(STEPS[best])))
 
 
-class StepSizeExplorer(KeptPictures, StillLegends, BlitExplorer):
+class StepSizeExplorer(KeptPictures, BlitExplorer):
     """Guess the best step h, reveal the error curve, compare forward/central and float64/32.
     The axes never move: they are drawn once, then only the curves and what lies over them."""
 

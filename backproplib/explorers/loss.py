@@ -16,7 +16,6 @@ import numpy as np
 from ..errors import ConfigError
 from ..losses import cross_entropy, mse, mse_gradient, softmax
 from .blit import BlitExplorer
-from .legends import StillLegends
 from .loss_landscape import (  # noqa: F401
     LossLandscapeExplorer,
     landscape_readout,
@@ -78,7 +77,7 @@ def _slider(description, value, lo, hi, step):
                                continuous_update=True, readout_format=".1f")
 
 
-class LossExplorer(StillLegends, BlitExplorer):
+class LossExplorer(BlitExplorer):
     """Move a prediction ŷ and a target y: the loss (ŷ − y)² and its slope ∂L/∂ŷ at ŷ."""
 
     RANGE = (-6.0, 6.0)     # of the prediction slider and the plot's horizontal axis
@@ -140,7 +139,7 @@ class LossExplorer(StillLegends, BlitExplorer):
         return "<br>".join(lines)
 
 
-class LogitExplorer(StillLegends, BlitExplorer):
+class LogitExplorer(BlitExplorer):
     """Move 3 logits and pick the true class: softmax probabilities, cross-entropy, ∂L/∂z."""
 
     K = 3

@@ -17,7 +17,6 @@ from matplotlib.colors import LogNorm
 from ..errors import ShapeError, as_float_array
 from ..losses import mse, mse_gradient
 from .blit import BlitExplorer
-from .legends import StillLegends
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, VERMILLION
 
 # -- pure functions ---------------------------------------------------------------------------
@@ -104,7 +103,7 @@ def landscape_readout(x, y, w, b):
 
 # -- the explorer -----------------------------------------------------------------------------
 
-class LossLandscapeExplorer(StillLegends, BlitExplorer):
+class LossLandscapeExplorer(BlitExplorer):
     """Sliders for w and b: the point on the MSE landscape, and the line it draws through the data.
 
     The landscape grid is computed and drawn once (it does not depend on the sliders); a redraw

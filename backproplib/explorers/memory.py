@@ -26,7 +26,7 @@ from ..memory_task import (
     memory_network,
     train_memory,
 )
-from .blit import BlitExplorer
+from .blit import BlitExplorer, decades, nice_upper
 from .memory_readout import LR, MAX_DELAY, MAX_STEPS, PREDICTIONS, describe_memory, memory_readout
 from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, SKY, VERMILLION
 
@@ -102,6 +102,7 @@ class MemoryTaskExplorer(BlitExplorer):
             self.running = False
             self.lock(False)
             self.controls["prediction"].disabled = True     # the question is answered
+            self.shown_values = None                        # the run changed what they show
             self.controls["train"].value = False            # redraws the finished run
 
     def lock(self, locked):
@@ -138,7 +139,7 @@ class MemoryTaskExplorer(BlitExplorer):
             ax.grid(alpha=0.3)
         self.ax_grad.set(xlim=(0.5, 2.5), ylim=(FLOOR, 1e2))   # wide tick labels for the layout
         # only these change while training runs; the axes are drawn again only when their
-        # limits change (the frame, see blit.py)
+        # limits change (see blit.py)
         self.moving = [self.raw, self.smooth, self.alarm, self.start, self.end, self.cover, self.cut]
 
     def compute(self, delay, scale, clip, truncate, steps, prediction, train):
@@ -167,7 +168,6 @@ class MemoryTaskExplorer(BlitExplorer):
         limits = memory_axes_limits(r)
         self.ax_loss.set(xlim=limits[0], ylim=limits[1])
         self.ax_grad.set(xlim=limits[2], ylim=limits[3])
-        self.frame = limits          # the still picture: the axes with these limits
 
     def describe(self, r):
         # a narrow column, so that the controls beside it keep their width
@@ -192,8 +192,10 @@ def memory_axes_limits(r):
     if r.phase == "done":
         values = np.concatenate([r.run.first_gradients, r.run.last_gradients])
         positive = values[values > 0]
-        grad_y = (max(FLOOR, positive.min() / 10), max(1e2, 10 * positive.max()))
-    return (0, r.steps), (float(low), float(top)), (0.5, r.delay + 1.5), grad_y
+        grad_y = decades(max(FLOOR, positive.min() / 10), max(1e2, 10 * positive.max()))
+    # the axes of steps end at 2, 5, 10, 20...: neighbouring settings share a still picture
+    steps_x, delay_x = (0, nice_upper(r.steps)), (0.5, nice_upper(r.delay + 1) + 0.5)
+    return steps_x, (float(low), float(top)), delay_x, grad_y
 
 
 def _drawable(losses):

@@ -18,7 +18,6 @@ from ..training import accuracy
 from .blit import BlitExplorer
 from .generalisation import digit_splits, train_on_splits
 from .kept import KeptPictures
-from .legends import StillLegends
 from .reveal import judge_prediction, reveal_button
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -67,7 +66,7 @@ def noisy_reveal(sweep, i, predicted, revealed=True):
                        float(sweep.memorised[i]))
 
 
-class NoisyLabelExplorer(KeptPictures, StillLegends, BlitExplorer):
+class NoisyLabelExplorer(KeptPictures, BlitExplorer):
     """Predict the test accuracy of a network trained on partly wrong labels, then reveal it.
     The axes never move: they are drawn once, then only the points and what lies over them."""
 

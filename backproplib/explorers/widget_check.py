@@ -10,7 +10,6 @@ import ipywidgets as widgets
 import numpy as np
 
 from .blit import BlitExplorer
-from .legends import StillLegends
 from .style import BLACK, BLUE, VERMILLION
 
 #: the slider's range
@@ -30,7 +29,7 @@ def square_state(n):
     return SquareState(int(n), int(n) ** 2, ns, ns ** 2)
 
 
-class SquareExplorer(StillLegends, BlitExplorer):
+class SquareExplorer(BlitExplorer):
     """Move n: the readout says n², and the dot moves along the curve of squares."""
 
     def __init__(self, n=3):
