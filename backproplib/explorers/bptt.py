@@ -15,14 +15,17 @@ Explorer (a thin view over it):
     BPTTGradientExplorer()   sliders for T and s, a menu for the activation, a slider for the
                              learner's prediction of log₁₀(‖∂L/∂h_1‖ / ‖∂L/∂h_T‖) and a Reveal
                              button; the curve is hidden until the prediction is committed.
+                             A change redraws only the markers and the curve (blit.py).
 """
 
+import math
 from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import NullFormatter
 
-from .base import Explorer
+from .blit import BlitExplorer, nice_upper
 from .kept import KeptPictures
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
 
@@ -33,6 +36,8 @@ HIDDEN, FEATURES = 16, 4
 FLOOR = -300.0
 #: |prediction − truth|, in powers of 10, counted as a good prediction
 GOOD_GUESS = 1.0
+#: the explorer's y-axis spans at least 10^−10 to 10^10 (the answer at the first setting fits)
+MIN_DECADES = 10
 
 
 @dataclass(frozen=True)
@@ -112,9 +117,9 @@ def bptt_readout(length, scale, activation="tanh", prediction=0.0, revealed=Fals
                        bool(revealed), abs(error) <= GOOD_GUESS)
 
 
-class BPTTGradientExplorer(KeptPictures, Explorer):
+class BPTTGradientExplorer(KeptPictures, BlitExplorer):
     """Predict, then reveal: the size of the gradient at every step of a recurrent layer.
-    (A new question hides the answer: one move, two updates; the second shows the kept picture.)"""
+    (A new question hides the answer; the picture is drawn once, for the hidden answer.)"""
 
     def __init__(self, length=20, scale=0.8, activation="tanh"):
         self.reveal = widgets.ToggleButton(value=False, description="Reveal", icon="eye")
@@ -148,7 +153,9 @@ class BPTTGradientExplorer(KeptPictures, Explorer):
         (self.start,) = ax.plot([], [], "D", color=VERMILLION, ms=7, label="‖∂L/∂h_T‖ = 1")
         ax.set(yscale="log", xlabel="time step t", ylabel="‖∂L/∂h_t‖ (log scale)")
         ax.grid(alpha=0.3, which="major")
-        ax.legend(fontsize=MIN_FONT_SIZE, loc="best")
+        ax.yaxis.set_minor_formatter(NullFormatter())    # minor ticks without numbers
+        fig.legend(loc="outside upper center", ncol=2, fontsize=MIN_FONT_SIZE, frameon=False)
+        self.moving = [self.curve, self.truth, self.guess, self.start, *ax.spines.values()]
 
     def compute(self, length, scale, activation, prediction, revealed):
         return bptt_readout(length, scale, activation, prediction, revealed)
@@ -159,10 +166,10 @@ class BPTTGradientExplorer(KeptPictures, Explorer):
         shown = r.log10_norms if r.revealed else np.array([])
         self.curve.set_data(r.steps[: shown.size], 10.0 ** shown)
         self.truth.set_data(*(([1], [10.0 ** r.log10_ratio]) if r.revealed else ([], [])))
-        values = [0.0, r.prediction] + ([r.log10_norms.min(), r.log10_norms.max()]
-                                        if r.revealed else [])
-        low, high = min(values) - 1, max(values) + 1
-        self.ax.set(xlim=(0.5, r.length + 0.5), ylim=(10.0 ** low, 10.0 ** high))
+        decades = gradient_axis_decades(r)
+        self.ax.set(xlim=(0, steps_axis_end(r.length)), ylim=(10.0 ** -decades, 10.0 ** decades),
+                    yticks=10.0 ** np.linspace(-decades, decades, 5))
+        self.ax.set_yticks(10.0 ** np.linspace(-decades, decades, 21), minor=True)
 
     def describe(self, r):
         head = (f"T = {r.length} steps, s = {r.scale:.2f}, f = {r.activation}.<br>Your "
@@ -174,6 +181,20 @@ class BPTTGradientExplorer(KeptPictures, Explorer):
                    f"({'too high' if r.error > 0 else 'too low'}).")
         return (head + f"<br>Truth: 10<sup>{r.log10_ratio:.1f}</sup> — {r.regime}; the gradient "
                 f"changes by a factor of {r.factor_per_step:.3g} per step.<br>You are {verdict}")
+
+
+def steps_axis_end(length):
+    """Where the axis of steps ends: the first multiple of 10 at least 5 steps after T. The axes
+    then stay the same while T moves a few steps, and so does the still picture (blit.py)."""
+    return 10 * math.ceil((length + 5) / 10)
+
+
+def gradient_axis_decades(r):
+    """E: the log axis spans 10^−E to 10^E, with 1 = ‖∂L/∂h_T‖ in the middle; E is 10, 20, 50...
+    so that few settings need a new still picture. The axis holds the prediction, and the curve
+    once revealed only: before that, the axis gives nothing away."""
+    values = [r.prediction] + ([r.log10_norms.min(), r.log10_norms.max()] if r.revealed else [])
+    return min(nice_upper(max(MIN_DECADES, max(abs(v) for v in values) + 1)), -FLOOR)
 
 
 def draw_unrolled(ax, steps=4, output="each step"):
