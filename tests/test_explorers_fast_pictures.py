@@ -136,3 +136,65 @@ def test_the_moves_above_draw_a_legend_again_only_when_something_reaches_it(name
         frames.append([legend in explorer.overlays() for legend in legends])  # drawn again?
     assert any({frame[i] for frame in frames} == {True, False} for i in range(len(legends)))
     assert all(legend.get_animated() for legend in explorer.overlays())   # not in the still
+
+
+def one_key_press(control):
+    """The value one key press gives: a slider one step on (back at its end), the next choice,
+    a switch flipped."""
+    options = getattr(control, "options", None)
+    if options:
+        values = list(control._options_values)
+        return values[(values.index(control.value) + 1) % len(values)]
+    if isinstance(control.value, bool):
+        return not control.value
+    up = control.value + control.step
+    return up if up <= control.max else control.value - control.step
+
+
+@pytest.mark.parametrize("name", ["BPTTGradientExplorer", "SweepRevealExplorer"])
+def test_a_first_key_press_on_any_control_draws_no_new_still_picture(name):
+    """The axes limits change in steps, so the first move of every control from the initial
+    state, Reveal included, draws only what moves on the kept still picture (the fast path)."""
+    for control in BUILD[name]().controls:
+        explorer = BUILD[name]()
+        stills = recording(explorer, "draw_still_picture")
+        explorer.controls[control].value = one_key_press(explorer.controls[control])
+        assert explorer.error is None and not stills, (name, control)
+
+
+def recording(owner, method):
+    """Record the first argument of every call of ``owner.method`` from now on (a list)."""
+    calls, original = [], getattr(owner, method)
+
+    def recorded(argument):
+        calls.append(argument)
+        return original(argument)
+    setattr(owner, method, recorded)
+    return calls
+
+
+def test_choosing_another_cell_of_the_sweep_draws_only_the_cells_the_frame_leaves_and_enters():
+    explorer = BUILD["SweepRevealExplorer"]()
+    explorer.controls["reveal"].value = True
+    drawn = recording(explorer.figure, "draw_artist")
+    explorer.controls["lr"].value = 1                    # from cell (0, 0) to cell (1, 0)
+    texts = [text for text in drawn if text in explorer.texts[0] + explorer.texts[1]]
+    assert texts == [explorer.texts[0][0], explorer.texts[1][0]], [text.get_text() for text in texts]
+    assert explorer.image.value == full_render(explorer)
+
+
+def test_before_reveal_the_bptt_axes_do_not_depend_on_the_answer():
+    """The log axis is set by the prediction alone until Reveal: its limits give nothing away."""
+    explorer = BUILD["BPTTGradientExplorer"]()
+    limits = set()
+    for scale, activation in [(0.5, "tanh"), (2.0, "linear"), (1.0, "linear"), (0.8, "tanh")]:
+        explorer.controls["scale"].value = scale
+        explorer.controls["activation"].value = activation
+        limits.add(explorer.ax.get_ylim())
+    explorer.controls["revealed"].value = True
+    assert len(limits) == 1 and explorer.ax.get_ylim() in limits
+    explorer.controls["length"].value = 100          # hides; this answer is 10^−26.9
+    assert explorer.ax.get_ylim() in limits
+    explorer.controls["revealed"].value = True
+    low, high = explorer.ax.get_ylim()
+    assert (low, high) not in limits and low <= 10.0 ** explorer.result.log10_ratio < high

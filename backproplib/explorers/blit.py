@@ -94,6 +94,7 @@ class BlitExplorer(Explorer):
         for i, new in sorted(redraw.items()):
             for artist in parts[i]:
                 self.figure.draw_artist(artist)
+                artist.stale = False   # drawn as it is (an invisible artist's draw leaves it stale)
             self._regions[i] = new
         self._shown = still
         return canvas_to_png(self.figure.canvas)

@@ -6,21 +6,29 @@ Pure functions (each returns one named record):
                                           loss and accuracy of each, and whether it diverged
     sweep_reveal(sweep, i, j, predicted)  the result of cell (i, j) and the verdict on the guess
 Explorer: ``SweepRevealExplorer(sweep)``: pick a cell, commit a prediction of its accuracy,
-press *Reveal*; revealed cells fill in the map.
+press *Reveal*; revealed cells fill in the map. Each cell of the map is drawn on its own, so a
+change redraws only the cells it changes (blit.py).
 """
 
 from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.cm import ScalarMappable
+from matplotlib.colors import Normalize
 from matplotlib.patches import Rectangle
 
 from ..errors import ConfigError
-from .base import Explorer
+from .blit import BlitExplorer
 from .kept import KeptPictures
 from .live_training import not_learning, train_2d
 from .reveal import Verdict, judge_prediction, reveal_button
 from .style import BLACK, SEQUENTIAL_CMAP, VERMILLION
+
+#: a tile of the map is this much of its cell wide: the white gaps keep the cells apart
+TILE = 0.88
+#: the colour of a tile not revealed yet
+HIDDEN = "#EEEEEE"
 
 
 class Sweep(NamedTuple):
@@ -82,7 +90,7 @@ def sweep_reveal(sweep, i, j, predicted, revealed=True):
                   judge_prediction(predicted, actual), bool(sweep.failed[i, j]), lesson)
 
 
-class SweepRevealExplorer(KeptPictures, Explorer):
+class SweepRevealExplorer(KeptPictures, BlitExplorer):
     """Predict the training accuracy of a (learning rate, width) pair before it is revealed."""
 
     def __init__(self, sweep):
@@ -109,17 +117,23 @@ class SweepRevealExplorer(KeptPictures, Explorer):
     def setup_figure(self, fig):
         ax = self.ax = fig.subplots()
         L, W = len(self.sweep.lrs), len(self.sweep.widths)
-        self.mesh = ax.imshow(np.zeros((L, W)), cmap=SEQUENTIAL_CMAP, vmin=0.5, vmax=1.0,
-                              origin="lower", aspect="auto")
-        fig.colorbar(self.mesh, ax=ax, label="training accuracy")
+        self.colours = ScalarMappable(Normalize(vmin=0.5, vmax=1.0), SEQUENTIAL_CMAP)
+        fig.colorbar(self.colours, ax=ax, label="training accuracy")
+        corner = [[(j - TILE / 2, i - TILE / 2) for j in range(W)] for i in range(L)]
+        self.tiles = [[ax.add_patch(Rectangle(xy, TILE, TILE, facecolor=HIDDEN, lw=0))
+                       for xy in row] for row in corner]
+        self.frames = [[ax.add_patch(Rectangle(xy, TILE, TILE, fill=False, lw=3,
+                                               edgecolor=VERMILLION, visible=False))
+                        for xy in row] for row in corner]     # shown around the chosen cell
         self.texts = [[ax.text(j, i, "?", ha="center", va="center", fontsize=10)
                        for j in range(W)] for i in range(L)]
-        self.cell_box = ax.add_patch(Rectangle((-0.5, -0.5), 1, 1, fill=False, lw=3,
-                                               edgecolor=VERMILLION))
         ax.set_xticks(range(W), [str(w) for w in self.sweep.widths])
         ax.set_yticks(range(L), [f"{v:g}" for v in self.sweep.lrs])
-        ax.set(xlabel="width (hidden units)", ylabel="learning rate η",
-               title=f"{self.sweep.dataset}, {self.sweep.epochs} epochs")
+        ax.set(xlim=(-0.5, W - 0.5), ylim=(-0.5, L - 0.5), xlabel="width (hidden units)",
+               ylabel="learning rate η", title=f"{self.sweep.dataset}, {self.sweep.epochs} epochs")
+        # each cell is drawn again only when it changes (blit.py): the tiles do not touch
+        self.parts = [[self.tiles[i][j], self.frames[i][j], self.texts[i][j]]
+                      for i in range(L) for j in range(W)]
 
     def compute(self, lr, width, prediction, reveal):
         r = sweep_reveal(self.sweep, lr, width, prediction, reveal)
@@ -131,20 +145,18 @@ class SweepRevealExplorer(KeptPictures, Explorer):
         return tuple(sorted(self.shown)), r.i, r.j
 
     def draw(self, r):
-        shown = np.zeros(self.sweep.accuracy.shape, bool)
-        for i, j in self.shown:
-            shown[i, j] = True
-        self.mesh.set_data(np.ma.masked_array(self.sweep.accuracy, ~shown))
-        for i, row in enumerate(self.texts):
-            for j, text in enumerate(row):
-                if not shown[i, j]:
-                    text.set_text("?")
-                    text.set_color(BLACK)
-                    continue
-                acc = self.sweep.accuracy[i, j]
-                text.set_text("failed" if self.sweep.failed[i, j] else f"{acc:.0%}")
-                text.set_color("white" if acc < 0.8 else BLACK)
-        self.cell_box.set_xy((r.j - 0.5, r.i - 0.5))
+        for i, j in self.shown:       # a revealed cell stays revealed: it is set once
+            if self.texts[i][j].get_text() == "?":
+                self.reveal_cell(i, j)
+        for i, row in enumerate(self.frames):
+            for j, frame in enumerate(row):   # changes (and is drawn again) for two cells only
+                frame.set_visible((i, j) == (r.i, r.j))
+
+    def reveal_cell(self, i, j):
+        acc = self.sweep.accuracy[i, j]
+        self.tiles[i][j].set_facecolor(self.colours.to_rgba(acc))
+        self.texts[i][j].set(text="failed" if self.sweep.failed[i, j] else f"{acc:.0%}",
+                             color="white" if acc < 0.8 else BLACK)
 
     def describe(self, r):
         head = f"cell: η = {r.lr:g}, width {r.width} (red frame)"
