@@ -162,8 +162,9 @@ def p95(samples):
     return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
 
 
-def browser_rows(quick):
-    """Rows of key-press-to-picture times per control, or None when no browser is available."""
+def browser_rows(quick, lessons=None):
+    """Rows of key-press-to-picture times per control, or None when no browser is available.
+    lessons: the lesson numbers to time ("01", "08"...), None for all."""
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -180,9 +181,10 @@ def browser_rows(quick):
     chromium = find_chromium()
     if chromium is None:
         return None
-    cells = explorer_cells(REPO / "lessons")
+    cells = [cell for cell in explorer_cells(REPO / "lessons")
+             if lessons is None or cell.notebook[:2] in lessons]
     if not cells:
-        return [skipped(SECTION, "explorers", "no explorer cell in lessons/")]
+        return [skipped(SECTION, "explorers", f"no explorer cell in lessons/ {lessons or ''}")]
     presses = 4 if quick else 20
     lessons = {}
     for cell in cells:
@@ -354,11 +356,11 @@ def kernel_rows(quick):
     return rows
 
 
-def run(quick=False):
+def run(quick=False, lessons=None):
     """Browser rows (or, without a browser, in-kernel rows with their target), then the
     in-kernel time of each explorer's update as information (the kernel's share of the
-    browser's figure), then the PNG encoders."""
-    rows = browser_rows(quick)
+    browser's figure), then the PNG encoders. lessons: only these lessons' browser rows."""
+    rows = browser_rows(quick, lessons)
     if rows is None:
         return kernel_rows(quick) + encoder_rows(quick)
     kernel = [Row(r.section, r.item, r.samples, r.unit, "information: the kernel's share", None,

@@ -41,7 +41,12 @@ def parse_args(argv=None):
                         help="BLAS and PyTorch threads (default 1; the machine is shared)")
     parser.add_argument("--sizes", nargs="+", metavar="NAME",
                         help="training-step sizes to run: tiny digits MNIST-like wide")
+    parser.add_argument("--lessons", nargs="+", metavar="NN",
+                        help="explorer section: time only these lessons in the browser (01 08)")
     args = parser.parse_args(argv)
+    bad = [n for n in args.lessons or () if not (len(n) == 2 and n.isdigit())]
+    if bad:
+        parser.error(f"--lessons takes two-digit lesson numbers such as 01 or 08, got {bad}")
     if args.threads < 1:
         parser.error(f"--threads must be at least 1, got {args.threads}")
     chosen = [name for name in SECTIONS if getattr(args, name)]
@@ -98,7 +103,7 @@ def collect(args):
         yield from digits.run(quick=args.quick)
     if "explorers" in args.sections:
         from . import explorers
-        yield from explorers.run(quick=args.quick)
+        yield from explorers.run(quick=args.quick, lessons=args.lessons)
     if "notebooks" in args.sections or args.suite:
         from . import notebooks
         yield from notebooks.run(quick=args.quick, notebooks="notebooks" in args.sections,

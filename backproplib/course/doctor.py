@@ -24,7 +24,8 @@ from . import launch
 
 DISTRIBUTION = "backprop-course"
 #: used when the course's own metadata cannot be read (running from a copy that is not installed)
-DEFAULT_REQUIREMENTS = ("numpy>=1.24", "matplotlib>=3.7", "ipywidgets>=8.0", "jupyterlab>=4.0")
+DEFAULT_REQUIREMENTS = ("numpy>=1.24", "matplotlib>=3.7,<3.11", "ipywidgets>=8.0",
+                        "jupyterlab>=4.0")
 MINIMUM_PYTHON = (3, 10)
 #: the JupyterLab front-end package that renders ipywidgets
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
@@ -168,7 +169,7 @@ def check_widget_and_plot(make_widget, make_plot):
             raise ValueError("the plot did not render to PNG")
     except Exception as exc:  # the report names any failure, whatever its kind
         return Check(False, f"cannot create a widget and a plot: {type(exc).__name__}: {exc}",
-                     f"{pip_install('ipywidgets>=8.0')} \"matplotlib>=3.7\"")
+                     f"{pip_install('ipywidgets>=8.0')} \"matplotlib>=3.7,<3.11\"")
     return Check(True, f"a widget ({type(widget).__name__}) and a plot ({len(png)} bytes PNG) "
                        f"can be created")
 

@@ -119,11 +119,11 @@ class Explorer:
             return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
-        png = self.render()
-        self.readout.value = self.describe(self.result)
+        png, readout = self.render(), self.describe(self.result)
         with self.image.hold_sync():   # the picture and its text alternative in one message
             self.image.value = png
             self.image.tooltip = self.alt_text()
+        self.readout.value = readout   # after the picture, which takes the page longer to show
 
     def render(self):
         """The figure as PNG bytes for the image (``BlitExplorer`` redraws only what moves)."""
