@@ -25,10 +25,11 @@ from .live_training import not_learning, train_2d
 from .reveal import Verdict, judge_prediction, reveal_button
 from .style import BLACK, SEQUENTIAL_CMAP, VERMILLION
 
-#: a tile of the map is this much of its cell wide: the white gaps keep the cells apart
+#: a tile of the map is this much of its cell wide: white gaps keep the cells apart, so that
+#: each is drawn again on its own (blit.py)
 TILE = 0.88
 #: the colour of a tile not revealed yet
-HIDDEN = "#EEEEEE"
+NOT_REVEALED = "#EEEEEE"
 
 
 class Sweep(NamedTuple):
@@ -120,7 +121,7 @@ class SweepRevealExplorer(KeptPictures, BlitExplorer):
         self.colours = ScalarMappable(Normalize(vmin=0.5, vmax=1.0), SEQUENTIAL_CMAP)
         fig.colorbar(self.colours, ax=ax, label="training accuracy")
         corner = [[(j - TILE / 2, i - TILE / 2) for j in range(W)] for i in range(L)]
-        self.tiles = [[ax.add_patch(Rectangle(xy, TILE, TILE, facecolor=HIDDEN, lw=0))
+        self.tiles = [[ax.add_patch(Rectangle(xy, TILE, TILE, facecolor=NOT_REVEALED, lw=0))
                        for xy in row] for row in corner]
         self.frames = [[ax.add_patch(Rectangle(xy, TILE, TILE, fill=False, lw=3,
                                                edgecolor=VERMILLION, visible=False))
@@ -131,7 +132,7 @@ class SweepRevealExplorer(KeptPictures, BlitExplorer):
         ax.set_yticks(range(L), [f"{v:g}" for v in self.sweep.lrs])
         ax.set(xlim=(-0.5, W - 0.5), ylim=(-0.5, L - 0.5), xlabel="width (hidden units)",
                ylabel="learning rate η", title=f"{self.sweep.dataset}, {self.sweep.epochs} epochs")
-        # each cell is drawn again only when it changes (blit.py): the tiles do not touch
+        # each cell is drawn again only when one of its artists changes (blit.py)
         self.parts = [[self.tiles[i][j], self.frames[i][j], self.texts[i][j]]
                       for i in range(L) for j in range(W)]
 
@@ -153,6 +154,7 @@ class SweepRevealExplorer(KeptPictures, BlitExplorer):
                 frame.set_visible((i, j) == (r.i, r.j))
 
     def reveal_cell(self, i, j):
+        """Colour the tile of cell (i, j) by its accuracy and write the accuracy on it."""
         acc = self.sweep.accuracy[i, j]
         self.tiles[i][j].set_facecolor(self.colours.to_rgba(acc))
         self.texts[i][j].set(text="failed" if self.sweep.failed[i, j] else f"{acc:.0%}",
