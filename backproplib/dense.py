@@ -87,8 +87,7 @@ class Dense(Layer):
 
     def forward(self, X):
         """X: (N, D) inputs.  Returns: Z = X W + b, (N, M)   (Lesson 01, eq. 1.5). Keeps X."""
-        X = as_float_array(X, f"input of {self.name}", self.W.dtype)
-        self.X = check_batch(X, self.name, columns=self.W.shape[0])
+        self.X = check_batch(X, f"input of {self.name}", columns=self.W.shape[0], dtype=self.W.dtype)
         Z = self.X @ self.W + self.b
         self._out_shape = Z.shape
         return Z

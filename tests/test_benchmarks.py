@@ -43,6 +43,15 @@ def test_quick_run_prints_a_table_with_the_expected_rows_and_positive_times():
     assert re.search(r"^targets: \d+ met, \d+ missed", done.stdout, re.M)
 
 
+@pytest.mark.parametrize("lessons", [["1"], ["08", "x8"], ["008"]])
+def test_lessons_option_refuses_what_is_not_a_two_digit_lesson_number(lessons, capsys):
+    from benchmarks.run import parse_args
+    with pytest.raises(SystemExit):
+        parse_args(["--explorers", "--lessons", *lessons])
+    assert "two-digit lesson numbers" in capsys.readouterr().err
+    assert parse_args(["--explorers", "--lessons", "01", "08"]).lessons == ["01", "08"]
+
+
 def test_markdown_output_is_a_table():
     rows = [timing.Row("s", "a", (0.001, 0.002, 0.003), "time", "1.00x floor", True),
             timing.skipped("s", "b", "not there")]
