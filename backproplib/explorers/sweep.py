@@ -161,7 +161,7 @@ class SweepRevealExplorer(KeptPictures, BlitExplorer):
                              color="white" if acc < 0.8 else BLACK)
 
     def describe(self, r):
-        head = f"cell: η = {r.lr:g}, width {r.width} (red frame)"
+        head = f"cell: η = {r.lr:g}, width {r.width} (the framed cell)"
         if not r.revealed:
             return (f"{head}<br>Move <b>your guess</b> to the training accuracy you expect after "
                     f"{self.sweep.epochs} epochs, then press <b>Reveal</b>.")
