@@ -8,7 +8,6 @@ import numpy as np
 
 from .errors import (
     ConfigError,
-    as_float_array,
     check_batch,
     check_choice,
     check_count,
