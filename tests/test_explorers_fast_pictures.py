@@ -14,6 +14,7 @@ from backproplib.explorers.blit import BlitExplorer
 from backproplib.explorers.bptt import BPTTGradientExplorer
 from backproplib.explorers.depth import DepthExplorer
 from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
+from backproplib.explorers.digits import DigitExplorer, train_digits
 from backproplib.explorers.generalisation import OverfittingExplorer, Runs
 from backproplib.explorers.gradcheck_step import StepSizeExplorer
 from backproplib.explorers.network_diagram import NetworkDiagramExplorer
@@ -79,10 +80,13 @@ MOVES = {
                       ("activation", "relu"), ("init", "zeros"), ("guess_log10", -4.0),
                       ("init", "xavier"), ("depth", 2), ("gain", 1.0), ("revealed", False),
                       ("revealed", True)],
+    "DigitExplorer": [("index", 5), ("source", "my drawing"), ("index", 7), ("source", "test image"),
+                      ("index", 359), ("index", 5), ("index", 6)],
 }
 
 
 BUILD = {"OverfittingExplorer": lambda: OverfittingExplorer(made_up_runs(), h=3),
+         "DigitExplorer": lambda: DigitExplorer(train_digits(hidden=8, epochs=1)),
          "NoisyLabelExplorer": lambda: NoisyLabelExplorer(made_up_noisy_sweep()),
          "SweepRevealExplorer": lambda: SweepRevealExplorer(made_up_sweep()),
          **{cls.__name__: cls for cls in (DescentExplorer, BatchNoiseExplorer, StepSizeExplorer,

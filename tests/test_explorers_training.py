@@ -288,7 +288,7 @@ def test_digit_explorer_picks_draws_copies_and_clears(digits_model):
         index.value = value
         assert e.result.label == digits_model.y_test[value] and shown_numbers_are_finite(e)
     def click(k):                                         # what a click in the browser does
-        e.pixels[k].value = not e.pixels[k].value
+        e.pixels[k].click()
 
     click(10)                                             # one click: grey
     assert e.canvas[10] == 8 and e.controls["source"].value == "my drawing"
@@ -306,21 +306,41 @@ def test_digit_explorer_picks_draws_copies_and_clears(digits_model):
     assert e.result.label >= 0
 
 
-def test_digit_explorer_kept_pictures_equal_a_fresh_render(digits_model):
-    from backproplib.explorers.render import figure_to_png
-
+def test_digit_explorer_pictures_equal_a_full_render(digits_model):
     e = DigitExplorer(digits_model)
     seen = set()
     for value in (3, 4, 3, 4):                            # back and forth: kept pictures
         e.controls["index"].value = value
-        assert e.image.value == figure_to_png(e.figure), value
+        assert e.image.value == e.full_render(), value
         seen.add(e.image.value)
     assert len(seen) == 2
-    for k in (10, 10, 10):                                # grey, black, white: each a new picture
-        e.pixels[k].value = not e.pixels[k].value
-        assert e.image.value == figure_to_png(e.figure), k
+    for k in (10, 10, 10, 0, 63):                         # grey, black, white: each a new picture
+        e.pixels[k].click()
+        assert e.image.value == e.full_render(), k
     e.set_canvas(digits_model.X_test[3])                  # the drawing of test image 3: no label
-    assert e.image.value == figure_to_png(e.figure) and e.image.value not in seen
+    assert e.image.value == e.full_render() and e.image.value not in seen
+
+
+def test_the_drawing_grid_sends_only_the_pixels_whose_ink_changed(digits_model):
+    """Each pixel button sends the page one message per change of its colour (its style); a
+    click changes one colour, clear and copy only those of pixels whose ink changes."""
+    e, sent = DigitExplorer(digits_model), []
+    for k, button in enumerate(e.pixels):
+        button.style.observe(lambda change, k=k: sent.append(k), names="button_color")
+        button.observe(lambda change, k=k: sent.append(("button", k)))
+    e.pixels[10].click()
+    assert sent == [10] and e.pixels[10].style.button_color == "#999999"
+    sent.clear()
+    e.pixels[10].click()
+    assert sent == [10] and e.pixels[10].style.button_color == "#000000"
+    for change in (e.copy_test_image, lambda: e.set_canvas(np.zeros(64))):
+        sent.clear()
+        before = e.canvas.copy()
+        change()
+        assert sorted(sent) == list(np.flatnonzero(e.canvas != before))   # one each, no more
+        assert 0 < len(sent) < 64
+    assert all(b.style.button_color == "#FFFFFF" for b in e.pixels)
+    assert all(b.tooltip for b in e.pixels)               # a name for each button
 
 
 def test_train_digits_is_reproducible():

@@ -21,12 +21,14 @@ from ..errors import ShapeError
 from ..losses import SoftmaxCrossEntropy, softmax
 from ..network import mlp
 from ..training import History, accuracy, train
-from .base import Explorer
+from .blit import BlitExplorer
 from .kept import KeptPictures
 from .style import BLACK, BLUE, MIN_FONT_SIZE, VERMILLION
 
 #: the ink levels a pixel button cycles through (the data count ink from 0 to 16)
 INK = (0.0, 8.0, 16.0)
+#: the colour of a pixel button at each ink level
+INK_COLOURS = {0.0: "#FFFFFF", 8.0: "#999999", 16.0: "#000000"}
 
 
 class DigitsModel(NamedTuple):
@@ -115,19 +117,21 @@ def draw_confusion(ax, C):
     ax.set(xlabel="predicted digit", ylabel="true digit")
 
 
-class DigitExplorer(KeptPictures, Explorer):
+class DigitExplorer(KeptPictures, BlitExplorer):
     """Pick a test image, or draw your own (click a pixel: white → grey → black), and see the
-    probabilities the network gives to each digit."""
+    probabilities the network gives to each digit. A change redraws only the image, the bars and
+    the titles (blit.py); the drawing grid sends the page only the pixels whose ink changed."""
 
     def __init__(self, model, index=0):
         self.model = model
         self.canvas = np.zeros(64)
-        self.pixels = [widgets.ToggleButton(layout=widgets.Layout(width="26px", height="26px",
-                                                                  padding="0"))
-                       for _ in range(64)]
+        self.pixels = [widgets.Button(tooltip=f"pixel row {k // 8 + 1}, column {k % 8 + 1}",
+                                      layout=widgets.Layout(width="26px", height="26px",
+                                                            padding="0"))
+                       for k in range(64)]
         for k, button in enumerate(self.pixels):
-            button.observe(lambda change, k=k: self.paint(k), names="value")
-        self.painting = False
+            button.style.button_color = INK_COLOURS[0.0]
+            button.on_click(lambda _, k=k: self.paint(k))
         controls = {
             "source": widgets.ToggleButtons(options=["test image", "my drawing"],
                                             value="test image", description="read"),
@@ -149,8 +153,6 @@ class DigitExplorer(KeptPictures, Explorer):
 
     def paint(self, k):
         """Button k was clicked: its pixel takes the next ink level."""
-        if self.painting:
-            return
         level = INK.index(self.canvas[k]) if self.canvas[k] in INK else 0
         self.canvas[k] = INK[(level + 1) % len(INK)]
         self.read_drawing()
@@ -171,24 +173,27 @@ class DigitExplorer(KeptPictures, Explorer):
         self.set_canvas(self.model.X_test[self.controls["index"].value])
 
     def show_canvas(self):
-        self.painting = True      # setting a button's value must not paint it again
+        """Colour each button as its pixel's ink. A colour set again unchanged sends nothing
+        to the page: after a click, only that button's colour is sent."""
         for button, ink in zip(self.pixels, self.canvas):
-            button.value = bool(ink)
-            button.style.button_color = {0.0: "#FFFFFF", 8.0: "#999999", 16.0: "#000000"}[ink]
-        self.painting = False
+            button.style.button_color = INK_COLOURS[ink]
 
     # -- the explorer ----------------------------------------------------------------------------
 
     def setup_figure(self, fig):
         self.ax_img, self.ax_bar = fig.subplots(1, 2, width_ratios=[1, 2.4])
-        self.picture = self.ax_img.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=16)
+        self.picture = self.ax_img.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=16,
+                                          interpolation="nearest")   # each pixel a square
         self.ax_img.axis("off")
+        self.heading = self.ax_img.set_title(" ", fontsize=9)
         self.bars = self.ax_bar.bar(range(10), np.zeros(10), color=BLUE, edgecolor=BLACK)
         self.ax_bar.set(xticks=range(10), ylim=(0, 1.1), xlabel="digit",
-                        ylabel="probability", title="the network's probabilities")
-        self.true_mark = self.ax_bar.plot([], [], "v", color=BLACK, ms=9, label="true digit")[0]
-        self.ax_bar.legend(loc="upper left", fontsize=MIN_FONT_SIZE)
+                        ylabel="probability", title="the network's probabilities (▼ true digit)")
+        self.true_mark = self.ax_bar.plot([], [], "v", color=BLACK, ms=9)[0]
         self.ax_bar.grid(axis="y", alpha=0.3)
+        self.ax_bar.set_axisbelow(True)   # the grid under the bars, so the bars can move alone
+        self.moving = [self.picture, self.heading, *self.bars, self.true_mark,
+                       *self.ax_bar.spines.values()]   # spines over the bars, as drawn in full
 
     def compute(self, source, index):
         if source == "my drawing":
@@ -208,8 +213,7 @@ class DigitExplorer(KeptPictures, Explorer):
             bar.set_edgecolor(BLACK)
             bar.set_hatch("//" if chosen else "")
         self.true_mark.set_data(([r.label], [1.05]) if r.label >= 0 else ([], []))
-        self.ax_img.set_title("your drawing" if r.label < 0 else f"test image, label {r.label}",
-                              fontsize=9)
+        self.heading.set_text("your drawing" if r.label < 0 else f"test image, label {r.label}")
 
     def describe(self, r):
         text = f"The network reads a <b>{r.predicted}</b> with probability {r.confidence:.1%}"
