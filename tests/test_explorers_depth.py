@@ -134,7 +134,6 @@ def test_kept_runs_and_pictures_are_those_of_a_fresh_computation():
     """Going back to a setting, or moving only the guess, reuses the training run and the
     picture: both equal what training and rendering again give."""
     from backproplib.explorers.depth import training_run
-    from backproplib.explorers.render import figure_to_png
 
     ex = DepthExplorer(depth=3, activation="tanh")
     ex.controls["revealed"].value = True
@@ -147,20 +146,20 @@ def test_kept_runs_and_pictures_are_those_of_a_fresh_computation():
     np.testing.assert_array_equal(kept.grad_norms_init, run["norms"][0])
     assert kept.final_accuracy == final_accuracy
     shown = ex.image.value
-    assert shown == figure_to_png(ex.figure)          # the kept picture is a fresh render
+    assert shown == ex.full_render()                  # the kept picture is a fresh render
     ex.controls["guess_log10"].value = -3.0           # the guess is not in the picture...
-    assert ex.image.value == shown == figure_to_png(ex.figure)
+    assert ex.image.value == shown == ex.full_render()
     assert ex.result.feedback != kept.feedback        # ...but it is in the readout
     assert ex.result.guess_log10 == -3.0
 
 
 def test_the_saved_still_picture_is_of_the_current_state_after_a_kept_picture_was_shown():
-    from backproplib.explorers.render import figure_to_png, still_png
+    from backproplib.explorers.render import still_png
 
     ex = DepthExplorer(depth=3, activation="tanh")
     ex.controls["depth"].value = 4
     ex.controls["depth"].value = 3                   # the kept picture: the canvas shows depth 4
     ex._repr_mimebundle_()
     png, _, _ = ex.first_picture
-    figure_to_png(ex.figure)
+    ex.full_render()
     assert png == still_png(ex.figure.canvas)
