@@ -109,7 +109,7 @@ class Explorer:
         self.shown_values = values
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             try:
-                self.result = self.compute(**self.values())
+                self.result = self.compute(**values)
                 self.error = None
             except (OverflowError, FloatingPointError, ValueError) as exc:
                 self.error = str(exc)

@@ -131,8 +131,12 @@ class BlitExplorer(Explorer):
                 redraw[j] = self._regions[j]       # unchanged: drawn again where it was
                 repainted.append(self._regions[j])
 
+    def moving_artists(self):
+        """``self.moving`` and the artists of ``self.parts`` (legends not included)."""
+        return [*self.moving, *(artist for part in self.parts for artist in part)]
+
     def legends_of_moving_axes(self):
-        moving = [*self.moving, *(artist for part in self.parts for artist in part)]
+        moving = self.moving_artists()
         return [ax.get_legend() for ax in self.figure.axes if ax.get_legend() is not None
                 and any(artist.axes is ax for artist in moving)]
 
@@ -148,9 +152,8 @@ class BlitExplorer(Explorer):
         """Whether a visible moving artist of the legend's axes comes within REACH pixels of it."""
         renderer = self.figure.canvas.get_renderer()
         box = legend.get_window_extent(renderer)
-        moving = [*self.moving, *(artist for part in self.parts for artist in part)]
         return any(artist.get_visible() and artist.axes is legend.axes
-                   and may_paint(artist, box, renderer) for artist in moving)
+                   and may_paint(artist, box, renderer) for artist in self.moving_artists())
 
     def all_parts(self):
         """``self.parts``, then each overlay as a part of its own (drawn last)."""
