@@ -233,9 +233,10 @@ CONTROLS_JS = """(i) => {
 #: before a key press: watch explorer i's image and readout; the result lands in window.__bpPress
 ARM_JS = """(i) => {
   const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
-  const img = explorer.querySelector('img');
+  const canvas = explorer.querySelector('canvas');
   const readout = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
-  const press = window.__bpPress = {t0: null, image: null, readout: null, src: img.src, done: false};
+  const press = window.__bpPress = {t0: null, image: null, readout: null,
+                                    frame: canvas.dataset.frame, done: false};
   // the last key pressed before the output changes (a menu may take two: open, then choose)
   const keydown = e => { if (press.image === null && press.readout === null) press.t0 = e.timeStamp; };
   document.addEventListener('keydown', keydown, {capture: true});
@@ -246,11 +247,12 @@ ARM_JS = """(i) => {
       press.readout = performance.now();
       setTimeout(() => { if (press.image === null) press.done = true; }, 2000);  // text only
     }
-    if (press.image === null && img.src !== press.src) {
+    // the picture's canvas counts the pictures painted on it: on the next frame it is shown
+    if (press.image === null && canvas.dataset.frame !== press.frame) {
       press.image = -1;
-      img.decode().then(() => requestAnimationFrame(() => {
+      requestAnimationFrame(() => {
         press.image = performance.now(); press.done = true; observer.disconnect();
-      }), () => { press.image = performance.now(); press.done = true; });
+      });
     }
   });
   observer.observe(explorer, {subtree: true, attributes: true, childList: true, characterData: true});
@@ -266,7 +268,7 @@ CLIPPED_JS = """(i) => {
   const name = e => (e.innerText || e.value || e.className || e.tagName).toString().slice(0, 40);
   const px = x => Math.round(x);
   for (const e of explorer.querySelectorAll('.widget-inline-hbox, .widget-label, .widget-readout, ' +
-                                            'select, button, .widget-slider, img, .widget-html-content')) {
+                                            'select, button, .widget-slider, canvas, .widget-html-content')) {
     const box = e.getBoundingClientRect();
     const what = `${e.tagName.toLowerCase()} "${name(e)}"`;
     if (box.width === 0 && box.height === 0) continue;
@@ -276,9 +278,9 @@ CLIPPED_JS = """(i) => {
     if (e.matches('.widget-label, .widget-readout, button, select') && e.scrollWidth > e.clientWidth + 1)
       problems.push(`${what} is cut off (${e.scrollWidth} px of text in ${e.clientWidth} px)`);
   }
-  const img = explorer.querySelector('img');
-  if (img && img.naturalWidth && img.clientWidth > img.naturalWidth / 2 + 1)
-    problems.push(`the image is stretched: ${img.clientWidth} CSS px for ${img.naturalWidth} pixels`);
+  const canvas = explorer.querySelector('canvas');
+  if (canvas && canvas.width && canvas.clientWidth > canvas.width / 2 + 1)
+    problems.push(`the picture is stretched: ${canvas.clientWidth} CSS px for ${canvas.width} pixels`);
   return problems;
 }"""
 

@@ -7,8 +7,8 @@ A subclass provides
     draw(result):        update the persistent figure's artists from the result;
     describe(result):    the readout, an HTML string with the numbers that teach something.
 
-``Explorer`` wires them: each control change recomputes, redraws, renders the figure into an
-``ipywidgets.Image`` and the description into an ``ipywidgets.HTML``. The last result is kept in
+``Explorer`` wires them: each control change recomputes, redraws, renders the figure into a
+``Picture`` (``render.py``) and the description into an ``ipywidgets.HTML``. The last result is kept in
 ``explorer.result`` so tests can set ``explorer.controls["w"].value`` and check the numbers.
 If a setting makes the numbers overflow, the readout says so instead of raising.
 
@@ -28,9 +28,16 @@ import re
 import ipywidgets as widgets
 import matplotlib
 import numpy as np
-import traitlets
 
-from .render import css_size, figure_to_png, image_layout, new_figure, still_html, still_png
+from .render import (
+    Picture,
+    css_size,
+    figure_pixels,
+    image_layout,
+    new_figure,
+    still_html,
+    still_png,
+)
 from .style import EXPLORER_RC
 
 #: the width of a control besides its description (slider and value, or menu)
@@ -56,7 +63,7 @@ class Explorer:
         self.controls = dict(controls)
         self.title = title
         self.figure = new_figure(width, height)
-        self.image = Picture(format="png", layout=image_layout(self.figure))
+        self.image = Picture(layout=image_layout(self.figure))
         self.readout = widgets.HTML(layout=widgets.Layout(flex="1 1 24em",
                                                           min_width=READOUT_MIN_WIDTH))
         self.readout.add_class("backprop-readout")
@@ -119,15 +126,14 @@ class Explorer:
             return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
-        png, readout = self.render(), self.describe(self.result)
-        with self.image.hold_sync():   # the picture and its text alternative in one message
-            self.image.value = png
-            self.image.tooltip = self.alt_text()
+        pixels, readout = self.render(), self.describe(self.result)
+        self.image.show(pixels)
+        self.image.tooltip = self.alt_text()
         self.readout.value = readout   # after the picture, which takes the page longer to show
 
     def render(self):
-        """The figure as PNG bytes for the image (``BlitExplorer`` redraws only what moves)."""
-        return figure_to_png(self.figure)
+        """The figure's pixels, (H, W, 4) RGBA (``BlitExplorer`` redraws only what moves)."""
+        return figure_pixels(self.figure)
 
     def alt_text(self):
         """'Picture: …' followed by the readout in words (the image's accessible name)."""
@@ -146,15 +152,6 @@ class Explorer:
         data["text/plain"] = (f"{self.title or type(self).__name__} (an explorer): run this cell "
                               f"to make it move.")
         return data, {"backprop": {"explorer": type(self).__name__}}
-
-
-class Picture(widgets.Image):
-    """An image whose ``tooltip`` is drawn as the img element's title: its accessible name.
-
-    The page's image view sets the title only when the widget has a ``description`` (empty),
-    which ``ipywidgets.Image`` lacks; without one, giving it a tooltip breaks the view.
-    """
-    description = traitlets.Unicode("").tag(sync=True)
 
 
 def fit_controls(controls):

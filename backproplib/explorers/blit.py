@@ -35,7 +35,7 @@ from matplotlib.text import Text
 from matplotlib.transforms import Bbox
 
 from .base import Explorer
-from .render import canvas_to_png, figure_to_png
+from .render import figure_to_png
 
 #: how many still pictures (one per frame) to keep
 KEEP_FRAMES = 8
@@ -97,7 +97,7 @@ class BlitExplorer(Explorer):
                 artist.stale = False   # drawn as it is (an invisible artist's draw leaves it stale)
             self._regions[i] = new
         self._shown = still
-        return canvas_to_png(self.figure.canvas)
+        return pixels
 
     def limits(self):
         """The view limits of every axes that is not itself moving (the still picture shows them)."""

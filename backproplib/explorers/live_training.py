@@ -183,7 +183,7 @@ class LiveTrainingExplorer(Explorer):
                 return
             self.frames += 1
             self.draw(run)
-            self.image.value = self.render()
+            self.image.show(self.render())
 
         run = train_2d(dataset, width, depth, lr, epochs, on_snapshot=show)
         self.progress.value = len(run.loss)

@@ -4,7 +4,11 @@
   per inch wide and is rendered with ``PIXEL_RATIO`` image pixels per CSS pixel, so it stays
   sharp on a HiDPI screen (device pixel ratio 2). The page may shrink the picture to fit a
   narrow window, but never stretches it beyond its natural size (``image_layout``).
-* **PNG for every redraw** (``canvas_to_png``): the simplest valid PNG, written out here —
+* **Only what changed is sent** (``Picture``, ``changed_rectangles``): the page holds the
+  picture on a canvas; after a redraw the kernel compares the new pixels with those shown and
+  sends PNGs of the rectangles that differ, which the page paints over the old picture. A moved
+  point costs the page a few small PNGs to decode instead of the whole picture.
+* **PNG for every redraw** (``pixels_to_png``): the simplest valid PNG, written out here —
   the canvas's RGBA rows as they are, each after a 0 ("no filter"), in one deflate stream at
   level 1, made by ISA-L (``isal``) when it is installed, else by Python's ``zlib``. At the
   explorers' resolution that takes about 1 ms with ISA-L, 5–12 ms with zlib and 20–30 ms with
@@ -22,8 +26,11 @@ import html
 import io
 import struct
 import zlib
+from pathlib import Path
 
+import anywidget
 import numpy as np
+import traitlets
 
 try:                       # the same deflate as zlib, several times faster
     from isal import isal_zlib as deflate
@@ -70,14 +77,24 @@ def image_layout(figure):
 
 
 def figure_to_png(fig):
-    """Render a Figure to PNG bytes (for an ``ipywidgets.Image``)."""
+    """Render a Figure to PNG bytes."""
+    return pixels_to_png(figure_pixels(fig))
+
+
+def figure_pixels(fig):
+    """Render a Figure; returns the canvas's pixels, (H, W, 4) RGBA bytes (a view: the next
+    render overwrites them)."""
     fig.canvas.draw()
-    return canvas_to_png(fig.canvas)
+    return np.asarray(fig.canvas.buffer_rgba())
 
 
 def canvas_to_png(canvas):
     """PNG bytes of the pixels an Agg canvas holds now (without drawing the figure again)."""
-    rgba = np.asarray(canvas.buffer_rgba())               # (H, W, 4) bytes
+    return pixels_to_png(np.asarray(canvas.buffer_rgba()))
+
+
+def pixels_to_png(rgba):
+    """PNG bytes of RGBA pixels, (H, W, 4) bytes."""
     height, width, _ = rgba.shape
     rows = np.zeros((height, 1 + 4 * width), np.uint8)    # a filter byte 0, then the pixels
     rows[:, 1:] = rgba.reshape(height, -1)
@@ -85,6 +102,85 @@ def canvas_to_png(canvas):
     return (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header)
             + png_chunk(b"IDAT", deflate.compress(rows, PNG_COMPRESS_LEVEL))
             + png_chunk(b"IEND", b""))
+
+
+#: changed rows or columns closer than this many pixels are sent as one rectangle: each
+#: rectangle costs a PNG of its own, and the page decodes each one separately
+JOIN_GAP = 24
+
+
+def changed_rectangles(before, after):
+    """(x, y, width, height) of rectangles that together cover every pixel in which ``after``
+    differs from ``before`` (both (H, W, 4) RGBA): the bands of changed rows, each cut into its
+    runs of changed columns. The whole picture when there is no ``before`` of the same size.
+    """
+    height, width, _ = after.shape
+    if before is None or before.shape != after.shape:
+        return [(0, 0, width, height)]
+    changed = one_number_per_pixel(before) != one_number_per_pixel(after)     # (H, W)
+    rectangles = []
+    for top, bottom in runs(changed.any(axis=1)):
+        for left, right in runs(changed[top:bottom].any(axis=0)):
+            rectangles.append((left, top, right - left, bottom - top))
+    return rectangles
+
+
+def one_number_per_pixel(rgba):
+    """(H, W, 4) bytes seen as (H, W) 32-bit numbers: one comparison per pixel."""
+    return np.ascontiguousarray(rgba).view(np.uint32)[..., 0]
+
+
+def runs(flags, gap=JOIN_GAP):
+    """[(start, stop), ...] of the runs of True in the 1-d ``flags``, runs closer than ``gap``
+    joined into one."""
+    where = np.flatnonzero(flags)
+    if where.size == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(where) > gap)
+    starts = [where[0], *where[breaks + 1]]
+    stops = [*where[breaks], where[-1]]
+    return [(int(start), int(stop) + 1) for start, stop in zip(starts, stops)]
+
+
+class Picture(anywidget.AnyWidget):
+    """An explorer's picture in the page: a canvas to which only what changed is sent.
+
+    ``show(pixels)`` compares new (H, W, 4) pixels with those shown and sends a PNG of each
+    changed rectangle (``changed_rectangles``); ``picture.js`` paints them over the old picture.
+    A view that opens later (the notebook opened again) asks for the whole picture.
+    ``tooltip``: the picture's text alternative (its accessible name, and its title).
+    ``value``: PNG bytes of the whole picture shown now.
+    """
+
+    _esm = (Path(__file__).parent / "picture.js").read_text(encoding="utf-8")
+    tooltip = traitlets.Unicode("").tag(sync=True)
+    size = traitlets.Tuple(traitlets.Int(), traitlets.Int(), default_value=(0, 0)).tag(sync=True)
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.pixels = None      # (H, W, 4): the picture the page shows now
+        self.on_msg(self._answer)
+
+    def show(self, pixels):
+        """Show (H, W, 4) RGBA pixels, sending the page only the rectangles that changed."""
+        rectangles = changed_rectangles(self.pixels, pixels)
+        self.pixels = np.array(pixels)     # a copy: the figure's canvas is drawn over next time
+        self.size = (pixels.shape[1], pixels.shape[0])
+        self.send_rectangles(rectangles)
+
+    def send_rectangles(self, rectangles):
+        if rectangles:
+            pngs = [pixels_to_png(self.pixels[y:y + h, x:x + w]) for x, y, w, h in rectangles]
+            self.send({"rectangles": rectangles}, buffers=pngs)
+
+    def _answer(self, _widget, content, _buffers):
+        if content.get("want") == "whole picture" and self.pixels is not None:
+            self.send_rectangles([(0, 0, *self.size)])
+
+    @property
+    def value(self):
+        """PNG bytes of the whole picture shown now (None before the first ``show``)."""
+        return None if self.pixels is None else pixels_to_png(self.pixels)
 
 
 def png_chunk(kind, data):

@@ -1,0 +1,52 @@
+// The explorer's picture in the page: a canvas that paints the rectangles the kernel sends.
+//
+// The kernel sends {rectangles: [[x, y, width, height], ...]} with one PNG per rectangle (see
+// Picture in render.py). Pictures are decoded side by side but painted in the order they were
+// sent, all rectangles of a message at once. A new view asks for the whole picture.
+export default {
+  render({ model, el }) {
+    const canvas = document.createElement("canvas");
+    canvas.setAttribute("role", "img");
+    canvas.style.cssText = "display: block; width: 100%; height: auto;";
+    const context = canvas.getContext("2d");
+    let frame = 0;
+    let painted = Promise.resolve();
+
+    const resize = () => {
+      const [width, height] = model.get("size");
+      if (canvas.width !== width || canvas.height !== height) {
+        canvas.width = width;
+        canvas.height = height;
+      }
+    };
+    const label = () => {
+      canvas.setAttribute("aria-label", model.get("tooltip"));
+      canvas.title = model.get("tooltip");
+    };
+    const paint = (message, buffers) => {
+      if (!message.rectangles) return;
+      const pictures = Promise.all(buffers.map(
+        (buffer) => createImageBitmap(new Blob([buffer], { type: "image/png" }))));
+      painted = painted.then(() => pictures).then((bitmaps) => {
+        resize();
+        message.rectangles.forEach(([x, y, width, height], i) => {
+          context.clearRect(x, y, width, height);
+          context.drawImage(bitmaps[i], x, y);
+          bitmaps[i].close();
+        });
+        canvas.dataset.frame = String(++frame);   // how a test sees that the picture changed
+      }, (error) => console.error("backprop explorer: a picture could not be shown", error));
+    };
+
+    resize();
+    label();
+    model.on("change:tooltip", label);
+    model.on("msg:custom", paint);
+    el.appendChild(canvas);
+    model.send({ want: "whole picture" });
+    return () => {
+      model.off("change:tooltip", label);
+      model.off("msg:custom", paint);
+    };
+  },
+};
