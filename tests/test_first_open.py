@@ -57,7 +57,7 @@ def test_the_picture_has_twice_the_pixels_of_its_css_size_and_is_never_stretched
 
 
 def test_the_text_alternative_is_the_readout_in_words(explorer):
-    alt = explorer.image.tooltip
+    alt = explorer.image.alt
     words = plain_text(explorer.readout.value)
     assert words and words in alt and not re.search(r"</?[a-z]", alt)   # words, no markup
     before = alt
@@ -68,7 +68,7 @@ def test_the_text_alternative_is_the_readout_in_words(explorer):
         control.value = values[(values.index(control.value) + 1) % len(values)]
     else:
         control.value = control.max if control.value != control.max else control.min
-    assert explorer.image.tooltip != before   # it follows the readout
+    assert explorer.image.alt != before   # it follows the readout
 
 
 def test_the_display_carries_a_still_picture_and_says_to_run_the_cell(explorer):

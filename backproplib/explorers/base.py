@@ -122,13 +122,13 @@ class Explorer:
                 self.error = str(exc)
         if self.error is not None:
             self.readout.value = warning_html(f"These settings cannot be computed: {self.error}")
-            self.image.tooltip = plain_text(self.readout.value)
+            self.image.alt = plain_text(self.readout.value)
             return
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
         pixels, readout = self.render(), self.describe(self.result)
         self.image.show(pixels)
-        self.image.tooltip = self.alt_text()
+        self.image.alt = self.alt_text()
         self.readout.value = readout   # after the picture, which takes the page longer to show
 
     def render(self):

@@ -20,8 +20,8 @@ export default {
       }
     };
     const label = () => {
-      canvas.setAttribute("aria-label", model.get("tooltip"));
-      canvas.title = model.get("tooltip");
+      canvas.setAttribute("aria-label", model.get("alt"));
+      canvas.title = model.get("alt");
     };
     const paint = (message, buffers) => {
       if (!message.rectangles) return;
@@ -40,12 +40,12 @@ export default {
 
     resize();
     label();
-    model.on("change:tooltip", label);
+    model.on("change:alt", label);
     model.on("msg:custom", paint);
     el.appendChild(canvas);
     model.send({ want: "whole picture" });
     return () => {
-      model.off("change:tooltip", label);
+      model.off("change:alt", label);
       model.off("msg:custom", paint);
     };
   },

@@ -148,12 +148,12 @@ class Picture(anywidget.AnyWidget):
     ``show(pixels)`` compares new (H, W, 4) pixels with those shown and sends a PNG of each
     changed rectangle (``changed_rectangles``); ``picture.js`` paints them over the old picture.
     A view that opens later (the notebook opened again) asks for the whole picture.
-    ``tooltip``: the picture's text alternative (its accessible name, and its title).
+    ``alt``: the picture's text alternative (its accessible name, and its title).
     ``value``: PNG bytes of the whole picture shown now.
     """
 
     _esm = (Path(__file__).parent / "picture.js").read_text(encoding="utf-8")
-    tooltip = traitlets.Unicode("").tag(sync=True)
+    alt = traitlets.Unicode("").tag(sync=True)
     size = traitlets.Tuple(traitlets.Int(), traitlets.Int(), default_value=(0, 0)).tag(sync=True)
 
     def __init__(self, **kwargs):
