@@ -194,7 +194,7 @@ def assert_no_cell_error(cells, notebook):
 
 def explorer_output(explorer):
     return {"readout": explorer.locator(".widget-html-content").all_inner_texts(),
-            "image": [img.get_attribute("src") for img in explorer.locator("img").all()]}
+            "picture": explorer.locator("canvas").first.get_attribute("data-frame")}
 
 
 # -- the tests --------------------------------------------------------------------------------
@@ -244,7 +244,7 @@ def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, l
         page.set_viewport_size({"width": width, "height": 900})
         for i, cell in enumerate(cells):
             explorers.nth(i).scroll_into_view_if_needed()
-            explorers.nth(i).locator("img").first.wait_for(state="visible")
+            explorers.nth(i).locator("canvas[data-frame]").first.wait_for(state="visible")
             explorers.nth(i).screenshot(path=ARTIFACTS / f"explorer-{cell.name}-{width}.png")
             problems += [f"{cell.name} at {width} px: {p}" for p in clipped_parts(page, i)]
             show_warning(page, i, WARNING)
@@ -313,7 +313,7 @@ def test_live_explorer_redraws_while_it_trains(page, lab, request):
     cell.locator(".jp-InputArea-editor").click()
     page.keyboard.press("Shift+Enter")                  # run this cell only
     explorer = cell.locator(".backprop-explorer")
-    explorer.locator("img").first.wait_for(state="visible")
+    explorer.locator("canvas[data-frame]").first.wait_for(state="visible")
     train = explorer.locator("button:has-text('Train')")
     assert train.is_disabled(), "Train must wait for a prediction"
     explorer.locator("input[type=radio]").last.check()
@@ -321,9 +321,9 @@ def test_live_explorer_redraws_while_it_trains(page, lab, request):
     train.click()
     images, readouts, deadline = [], set(), time.monotonic() + 60
     while time.monotonic() < deadline:
-        src, text = explorer.locator("img").first.get_attribute("src"), explorer_output(explorer)
-        if not images or src != images[-1]:
-            images.append(src)
+        text = explorer_output(explorer)
+        if not images or text["picture"] != images[-1]:
+            images.append(text["picture"])
         readouts.update(text["readout"])
         if any("Your prediction" in r for r in text["readout"]):
             break
@@ -337,5 +337,58 @@ def test_live_explorer_redraws_while_it_trains(page, lab, request):
     # some redraws, but a picture that changes only at the end is not live
     assert len(images) >= 3, (f"the picture changed only {len(images) - 1} times while the "
                               f"network trained: the redraws do not reach the page as they happen")
+    page.console.check()
+    request.node.failed_here = False
+
+
+#: the canvases of the explorer's picture in the page: their pixels, and how many bytes differ
+CANVASES_JS = """() => {
+  const canvases = [...document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) canvas[data-frame]')];
+  const data = canvases.map(c => c.getContext('2d').getImageData(0, 0, c.width, c.height).data);
+  let differ = 0;
+  if (data.length === 2 && data[0].length === data[1].length)
+    for (let k = 0; k < data[0].length; k++) differ += data[0][k] !== data[1][k];
+  return {sizes: canvases.map(c => [c.width, c.height]), frames: canvases.map(c => c.dataset.frame),
+          differ, length: data.length ? data[0].length : 0};
+}"""
+
+
+def run_cell(page, index):
+    cell = page.locator(f"{NOTEBOOK} .jp-CodeCell").nth(index)
+    cell.scroll_into_view_if_needed()
+    cell.locator(".jp-InputArea-editor").click()
+    page.keyboard.press("Shift+Enter")
+    return cell
+
+
+def test_a_picture_painted_from_changed_rectangles_is_the_whole_picture(page, lab, request):
+    """The page paints only the rectangles that changed over the picture it holds. After many
+    changes that canvas must hold exactly what a new view, sent the whole picture, shows."""
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(
+                          "from backproplib.explorers.descent import DescentExplorer\n"
+                          "explorer = DescentExplorer()\nexplorer"),
+                      nbformat.v4.new_code_cell("explorer.image   # a second view of the picture")]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}
+    path = ARTIFACTS / "picture.ipynb"
+    nbformat.write(notebook, path)
+    open_notebook(page, lab, path.relative_to(COURSE_DIR).as_posix(), "picture")
+    explorer = run_cell(page, 0).locator(".backprop-explorer")
+    explorer.locator("canvas[data-frame]").first.wait_for(state="visible")
+    changed = 0
+    for control in explorer_controls(page, 0):
+        for forward in (True, True, True, False):
+            if control["kind"] in ("slider", "select"):
+                changed += press_and_time(page, 0, control, forward)["image_ms"] is not None
+    assert changed >= 8, f"only {changed} key presses changed the picture"
+    run_cell(page, 1)
+    page.wait_for_function("() => document.querySelectorAll("
+                           "'.jp-NotebookPanel:not(.lm-mod-hidden) canvas[data-frame]').length === 2")
+    shown = page.evaluate(CANVASES_JS)
+    assert shown["sizes"][0] == shown["sizes"][1] and shown["length"] > 0, shown
+    assert shown["differ"] == 0, (
+        f"{shown['differ']} of {shown['length']} bytes of the picture painted from changed "
+        f"rectangles differ from the whole picture ({shown})")
     page.console.check()
     request.node.failed_here = False

@@ -160,6 +160,18 @@ def test_widgets_extension_check(tmp_path):
     assert "jupyterlab_widgets" in stale.fix
 
 
+def test_picture_extension_check(tmp_path):
+    missing = doctor.check_picture_extension([tmp_path / "does-not-exist", tmp_path])
+    assert not missing.ok and "pictures" in missing.message and "anywidget" in missing.fix
+    ext = tmp_path / "share" / doctor.PICTURE_EXTENSION
+    ext.mkdir(parents=True)
+    (ext / "package.json").write_text('{"version": "0.11.0"}')
+    found = doctor.check_picture_extension([tmp_path, tmp_path / "share"])
+    assert found.ok and "0.11.0" in found.message
+    (ext / "package.json").write_text("not json")
+    assert "?" in doctor.check_picture_extension([tmp_path / "share"]).message
+
+
 def test_kernel_check(tmp_path):
     here = str(Path(launch.__file__).parents[1] / "__init__.py")
     native = ["python", "-m", "ipykernel_launcher", "-f", "{connection_file}"]

@@ -49,7 +49,7 @@ def test_training_redraws_as_it_goes_then_reveals_the_gradient_and_the_verdict()
     ex = MemoryTaskExplorer(delay=8, steps=200)
     ex.controls["prediction"].value = "learns"
     pictures, readouts = [], []
-    ex.image.observe(lambda change: pictures.append(change["new"]), names="value")
+    ex.image.observe(lambda change: pictures.append(ex.image.value), names="shown")
     ex.readout.observe(lambda change: readouts.append(change["new"]), names="value")
     hidden_limits = ex.ax_grad.get_ylim()
     ex.controls["train"].value = True

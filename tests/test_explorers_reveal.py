@@ -23,7 +23,7 @@ def explorers():
 def shown_results(explorer):
     """Record the result behind every picture and readout the explorer shows from now on."""
     seen = []
-    explorer.image.observe(lambda change: seen.append(("picture", explorer.result)), names="value")
+    explorer.image.observe(lambda change: seen.append(("picture", explorer.result)), names="shown")
     explorer.readout.observe(lambda change: seen.append(("readout", explorer.result)),
                              names="value")
     return seen

@@ -25,12 +25,14 @@ from . import launch
 DISTRIBUTION = "backprop-course"
 #: used when the course's own metadata cannot be read (running from a copy that is not installed)
 DEFAULT_REQUIREMENTS = ("numpy>=1.24", "matplotlib>=3.7,<3.11", "ipywidgets>=8.0",
-                        "jupyterlab>=4.0")
+                        "anywidget>=0.9", "jupyterlab>=4.0")
 MINIMUM_PYTHON = (3, 10)
 #: the JupyterLab front-end package that renders ipywidgets
 WIDGETS_EXTENSION = "@jupyter-widgets/jupyterlab-manager"
 #: its first major version that draws ipywidgets 8 widgets
 WIDGETS_MANAGER_MAJOR = 5
+#: the JupyterLab front-end package that draws the explorers' pictures (``render.Picture``)
+PICTURE_EXTENSION = "anywidget"
 DEFAULT_KERNEL = "python3"
 #: how long a kernel's Python may take to import backproplib
 KERNEL_TIMEOUT = 20
@@ -81,21 +83,44 @@ def check_widgets_extension(labextension_dirs):
     in JupyterLab's order: the first copy found is the one it loads."""
     fix = (f"{pip_install('ipywidgets>=8.0')} \"jupyterlab_widgets>=3\", then restart JupyterLab "
            f"and reload the browser page")
+    found = find_labextension(labextension_dirs, WIDGETS_EXTENSION)
+    if found is None:
+        return Check(False, f"JupyterLab cannot draw widgets: {WIDGETS_EXTENSION} is not installed "
+                            f"for this JupyterLab (even after their cell has run, explorers would "
+                            f"stay a still picture, or show as text)", fix)
+    version, folder = found
+    if version.split(".")[0].isdigit() and int(version.split(".")[0]) >= WIDGETS_MANAGER_MAJOR:
+        return Check(True, f"JupyterLab widget extension {version} ({folder})")
+    return Check(False, f"JupyterLab's widget extension {version} ({folder}) is for "
+                        f"ipywidgets 7: ipywidgets 8 widgets would fail to display", fix)
+
+
+def check_picture_extension(labextension_dirs):
+    """Whether JupyterLab can draw the explorers' pictures (anywidget's front-end extension)."""
+    found = find_labextension(labextension_dirs, PICTURE_EXTENSION)
+    if found is None:
+        return Check(False, f"JupyterLab cannot draw the explorers' pictures: the "
+                            f"{PICTURE_EXTENSION} extension is not installed for this JupyterLab "
+                            f"(each explorer would show its controls and an error box)",
+                     f"{pip_install('anywidget>=0.9')}, then restart JupyterLab and reload the "
+                     f"browser page")
+    version, folder = found
+    return Check(True, f"JupyterLab picture extension ({PICTURE_EXTENSION} {version}, {folder})")
+
+
+def find_labextension(labextension_dirs, name):
+    """(version, folder) of the first copy of the front-end extension ``name`` in these folders
+    (the one JupyterLab loads), or None. The version is "?" when its package.json is unreadable."""
     for folder in labextension_dirs:
-        package = Path(folder) / WIDGETS_EXTENSION / "package.json"
+        package = Path(folder) / name / "package.json"
         if not package.is_file():
             continue
         try:
             version = json.loads(package.read_text(encoding="utf-8")).get("version", "?")
         except (OSError, ValueError):
             version = "?"
-        if version.split(".")[0].isdigit() and int(version.split(".")[0]) >= WIDGETS_MANAGER_MAJOR:
-            return Check(True, f"JupyterLab widget extension {version} ({package.parent})")
-        return Check(False, f"JupyterLab's widget extension {version} ({package.parent}) is for "
-                            f"ipywidgets 7: ipywidgets 8 widgets would fail to display", fix)
-    return Check(False, f"JupyterLab cannot draw widgets: {WIDGETS_EXTENSION} is not installed for "
-                        f"this JupyterLab (even after their cell has run, explorers would stay a "
-                        f"still picture, or show as text)", fix)
+        return str(version), package.parent
+    return None
 
 
 def kernel_python(kernel_argv, server_python=None):
@@ -308,6 +333,7 @@ def gather_checks(course_dir_arg=None):
     checks += [check_package(r, installed_version(Requirement(r).name))
                for r in course_requirements()]
     checks.append(check_widgets_extension(jupyter_path("labextensions")))
+    checks.append(check_picture_extension(jupyter_path("labextensions")))
     course = check_course_dir(lambda: launch.find_course_dir(course_dir_arg))
     checks.append(course)
     name = DEFAULT_KERNEL

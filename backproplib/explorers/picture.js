@@ -2,13 +2,15 @@
 //
 // The kernel sends {rectangles: [[x, y, width, height], ...]} with one PNG per rectangle (see
 // Picture in render.py). Pictures are decoded side by side but painted in the order they were
-// sent, all rectangles of a message at once. A new view asks for the whole picture.
+// sent, all rectangles of a message at once. A new view asks for the whole picture, which is
+// sent to it alone.
 export default {
   render({ model, el }) {
     const canvas = document.createElement("canvas");
     canvas.setAttribute("role", "img");
     canvas.style.cssText = "display: block; width: 100%; height: auto;";
     const context = canvas.getContext("2d");
+    const view = Math.random().toString(36).slice(2);   // names this view in its requests
     let frame = 0;
     let painted = Promise.resolve();
 
@@ -24,7 +26,7 @@ export default {
       canvas.title = model.get("alt");
     };
     const paint = (message, buffers) => {
-      if (!message.rectangles) return;
+      if (!message.rectangles || (message.view && message.view !== view)) return;
       const pictures = Promise.all(buffers.map(
         (buffer) => createImageBitmap(new Blob([buffer], { type: "image/png" }))));
       painted = painted.then(() => pictures).then((bitmaps) => {
@@ -43,7 +45,7 @@ export default {
     model.on("change:alt", label);
     model.on("msg:custom", paint);
     el.appendChild(canvas);
-    model.send({ want: "whole picture" });
+    model.send({ want: "whole picture", view });
     return () => {
       model.off("change:alt", label);
       model.off("msg:custom", paint);

@@ -149,12 +149,14 @@ class Picture(anywidget.AnyWidget):
     changed rectangle (``changed_rectangles``); ``picture.js`` paints them over the old picture.
     A view that opens later (the notebook opened again) asks for the whole picture.
     ``alt``: the picture's text alternative (its accessible name, and its title).
-    ``value``: PNG bytes of the whole picture shown now.
+    ``value``: PNG bytes of the whole picture shown now; ``shown``: how many pictures have been
+    shown (observe it to follow them).
     """
 
     _esm = (Path(__file__).parent / "picture.js").read_text(encoding="utf-8")
     alt = traitlets.Unicode("").tag(sync=True)
     size = traitlets.Tuple(traitlets.Int(), traitlets.Int(), default_value=(0, 0)).tag(sync=True)
+    shown = traitlets.Int(0)
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
@@ -167,15 +169,18 @@ class Picture(anywidget.AnyWidget):
         self.pixels = np.array(pixels)     # a copy: the figure's canvas is drawn over next time
         self.size = (pixels.shape[1], pixels.shape[0])
         self.send_rectangles(rectangles)
+        self.shown += 1
 
-    def send_rectangles(self, rectangles):
+    def send_rectangles(self, rectangles, view=None):
+        """Send PNGs of these rectangles of the picture: to every view, or to ``view`` alone."""
         if rectangles:
             pngs = [pixels_to_png(self.pixels[y:y + h, x:x + w]) for x, y, w, h in rectangles]
-            self.send({"rectangles": rectangles}, buffers=pngs)
+            self.send({"rectangles": rectangles, "view": view}, buffers=pngs)
 
     def _answer(self, _widget, content, _buffers):
+        """A new view asks for the whole picture (the others have it already)."""
         if content.get("want") == "whole picture" and self.pixels is not None:
-            self.send_rectangles([(0, 0, *self.size)])
+            self.send_rectangles([(0, 0, *self.size)], view=content.get("view"))
 
     @property
     def value(self):
