@@ -342,8 +342,9 @@ def explorer_controls(page, i):
 def keys_for(page, control, forward=True):
     """The keys that move ``control`` (a dict from CONTROLS_JS) one step forward or back.
 
-    A menu (select) is opened with Alt+↓, moved with an arrow and closed with Enter: in
-    JupyterLab's command mode a bare ↓ on a closed menu moves to the next cell instead.
+    A menu (select) moves with a bare arrow key, without opening: the explorer keeps the keys
+    pressed in its controls from JupyterLab's shortcuts (``picture.js``), which would otherwise
+    take ↓ in command mode to the next cell.
     """
     kind = control["kind"]
     if kind == "slider":
@@ -356,7 +357,7 @@ def keys_for(page, control, forward=True):
         handle = page.locator(f"[data-bp-control='{control['index']}']").first
         index, count = handle.evaluate("e => [e.selectedIndex, e.options.length]")
         down = index == 0 if index in (0, count - 1) else forward
-        return ["Alt+ArrowDown", "ArrowDown" if down else "ArrowUp", "Enter"]
+        return ["ArrowDown" if down else "ArrowUp"]
     if kind in ("checkbox", "radio", "button"):
         return ["Enter" if kind == "button" else "Space"]
     return ["ArrowUp" if forward else "ArrowDown"]

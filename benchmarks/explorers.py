@@ -126,9 +126,12 @@ def time_explorer(cls, changes):
     at once), so the first moves are timed apart.
 
     Returns (samples in seconds, {control name: median seconds}, error text or "",
-    {control name: seconds of its first move}).
+    {control name: seconds of its first move}, [bytes of picture sent to the page per change],
+    bytes of the whole picture as a PNG).
     """
     explorer = cls()
+    sent = []   # what the picture sends the page: PNGs of the rectangles that changed
+    explorer.image.send = lambda content, buffers=(): sent.append(sum(map(len, buffers)))
     plan = []
     for name, control in explorer.controls.items():
         if getattr(control, "disabled", False):
@@ -137,7 +140,7 @@ def time_explorer(cls, changes):
         if other is not None and other != control.value:
             plan.append((name, control, [other, control.value]))
     if not plan:
-        return (), {}, "no control could be moved", {}
+        return (), {}, "no control could be moved", {}, [], 0
     first = {}
     for name, control, values in plan:  # warm-up: one round trip per control
         start = time.perf_counter()
@@ -154,7 +157,8 @@ def time_explorer(cls, changes):
         samples.append(elapsed)
         per_control[name].append(elapsed)
     slowest = {k: statistics.median(v) for k, v in per_control.items() if v}
-    return tuple(samples), slowest, explorer.error or "", first
+    return (tuple(samples), slowest, explorer.error or "", first, sent,
+            len(explorer.image.value or b""))
 
 
 def p95(samples):
@@ -338,7 +342,8 @@ def kernel_rows(quick):
             rows.append(skipped(SECTION, name, reason))
             continue
         try:
-            samples, per_control, error, first = time_explorer(cls, 6 if quick else 40)
+            samples, per_control, error, first, sent, whole = time_explorer(
+                cls, 6 if quick else 40)
         except Exception as exc:
             rows.append(skipped(SECTION, name, f"failed: {type(exc).__name__}: {exc}"))
             continue
@@ -352,7 +357,9 @@ def kernel_rows(quick):
                         max(statistics.median(samples), first_median) <= KERNEL_TARGET,
                         f"slowest control: {worst} {per_control[worst] * 1e3:.0f} ms; first "
                         f"move to a new setting: median {first_median * 1e3:.0f} ms, slowest "
-                        f"{new} {first[new] * 1e3:.0f} ms"))
+                        f"{new} {first[new] * 1e3:.0f} ms; sent to the page per change: "
+                        f"median {statistics.median(sent or [0]) / 1024:.1f} KB (the whole "
+                        f"picture: {whole / 1024:.0f} KB)"))
     return rows
 
 

@@ -77,6 +77,8 @@ WIDGET_AS_TEXT = re.compile(r"^\s*(interactive|VBox|HBox|Box|FloatSlider|IntSlid
 CHECK_CALL = re.compile(r"^(?!\s*(def|#)).*\bcheck\w*\s*\(", re.MULTILINE)
 
 TIMEOUT_MS = 90_000
+#: the index of the notebook's active cell
+ACTIVE_CELL_JS = "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex"
 
 # -- JavaScript run in the page; every query is limited to the visible notebook ----------------
 #: per code or markdown cell of the visible notebook: its outputs' text and still pictures' widths
@@ -258,6 +260,7 @@ def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, l
     silent, report = [], []
     for i, cell in enumerate(cells):
         explorers.nth(i).scroll_into_view_if_needed()
+        active = page.evaluate(ACTIVE_CELL_JS)
         controls = explorer_controls(page, i)
         assert controls, f"{cell.name}: the explorer has no control the keyboard can reach"
         # a control may do nothing at first (◀ Previous at the first step): tried again last
@@ -272,6 +275,9 @@ def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, l
                     report.append(f"{cell.name} {control['label']!r} {timing['key']}: image "
                                   f"{fmt_ms(timing['image_ms'])}, readout {fmt_ms(timing['readout_ms'])}")
         silent += [f"{cell.name}: {c['label']!r} ({c['kind']})" for c in waiting]
+        assert page.evaluate(ACTIVE_CELL_JS) == active, (
+            f"{cell.name}: a key pressed in the explorer's controls moved JupyterLab to another "
+            f"cell (its shortcuts must not take keys from the controls)")
     print("\nkey press → new output (one press each; the benchmark has the statistics):")
     print("\n".join(f"  {line}" for line in report))
     assert not silent, "controls whose key press changed nothing:\n" + "\n".join(silent)

@@ -4,6 +4,8 @@
 // Picture in render.py). Pictures are decoded side by side but painted in the order they were
 // sent, all rectangles of a message at once. A new view asks for the whole picture, which is
 // sent to it alone.
+const CONTROLS = "select, button, input, [role=slider]";
+
 export default {
   render({ model, el }) {
     const canvas = document.createElement("canvas");
@@ -40,8 +42,26 @@ export default {
       }, (error) => console.error("backprop explorer: a picture could not be shown", error));
     };
 
+    // Keys pressed in the explorer's controls belong to the controls: an arrow key on a menu
+    // chooses the next option instead of moving to the next cell, and JupyterLab's one-letter
+    // shortcuts (D, D deletes a cell) do nothing there. JupyterLab skips its shortcuts for an
+    // element marked data-lm-suppress-shortcuts; the controls are marked as they appear.
+    let tries = 0;
+    const keepKeys = () => {
+      const explorer = el.closest(".backprop-explorer");
+      if (!explorer) {
+        if (++tries < 120) requestAnimationFrame(keepKeys);   // not in the page yet
+        return;
+      }
+      const mark = () => explorer.querySelectorAll(CONTROLS).forEach(
+        (control) => control.setAttribute("data-lm-suppress-shortcuts", "true"));
+      mark();
+      new MutationObserver(mark).observe(explorer, { childList: true, subtree: true });
+    };
+
     resize();
     label();
+    keepKeys();
     model.on("change:alt", label);
     model.on("msg:custom", paint);
     el.appendChild(canvas);
