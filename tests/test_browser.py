@@ -77,8 +77,13 @@ WIDGET_AS_TEXT = re.compile(r"^\s*(interactive|VBox|HBox|Box|FloatSlider|IntSlid
 CHECK_CALL = re.compile(r"^(?!\s*(def|#)).*\bcheck\w*\s*\(", re.MULTILINE)
 
 TIMEOUT_MS = 90_000
-#: the index of the notebook's active cell
-ACTIVE_CELL_JS = "() => window.jupyterapp.shell.currentWidget.content.activeCellIndex"
+#: the index of the notebook's active cell, and of the cell that holds explorer i
+ACTIVE_CELL_JS = """(i) => {
+  const notebook = window.jupyterapp.shell.currentWidget.content;
+  const explorer = document.querySelectorAll('%s .backprop-explorer')[i];
+  const cells = notebook.widgets.map(cell => cell.node);
+  return [notebook.activeCellIndex, cells.findIndex(node => node.contains(explorer))];
+}""" % NOTEBOOK
 
 # -- JavaScript run in the page; every query is limited to the visible notebook ----------------
 #: per code or markdown cell of the visible notebook: its outputs' text and still pictures' widths
@@ -260,7 +265,6 @@ def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, l
     silent, report = [], []
     for i, cell in enumerate(cells):
         explorers.nth(i).scroll_into_view_if_needed()
-        active = page.evaluate(ACTIVE_CELL_JS)
         controls = explorer_controls(page, i)
         assert controls, f"{cell.name}: the explorer has no control the keyboard can reach"
         # a control may do nothing at first (◀ Previous at the first step): tried again last
@@ -275,7 +279,8 @@ def test_every_explorer_fits_and_answers_every_control_from_the_keyboard(page, l
                     report.append(f"{cell.name} {control['label']!r} {timing['key']}: image "
                                   f"{fmt_ms(timing['image_ms'])}, readout {fmt_ms(timing['readout_ms'])}")
         silent += [f"{cell.name}: {c['label']!r} ({c['kind']})" for c in waiting]
-        assert page.evaluate(ACTIVE_CELL_JS) == active, (
+        active, own = page.evaluate(ACTIVE_CELL_JS, i)
+        assert active == own, (
             f"{cell.name}: a key pressed in the explorer's controls moved JupyterLab to another "
             f"cell (its shortcuts must not take keys from the controls)")
     print("\nkey press → new output (one press each; the benchmark has the statistics):")
