@@ -80,10 +80,11 @@ TIMEOUT_MS = 90_000
 #: the index of the notebook's active cell, and of the cell that holds explorer i
 ACTIVE_CELL_JS = """(i) => {
   const notebook = window.jupyterapp.shell.currentWidget.content;
-  const explorer = document.querySelectorAll('%s .backprop-explorer')[i];
+  const explorer = document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
   const cells = notebook.widgets.map(cell => cell.node);
   return [notebook.activeCellIndex, cells.findIndex(node => node.contains(explorer))];
-}""" % NOTEBOOK
+}"""
 
 # -- JavaScript run in the page; every query is limited to the visible notebook ----------------
 #: per code or markdown cell of the visible notebook: its outputs' text and still pictures' widths
@@ -386,13 +387,18 @@ def test_a_picture_painted_from_changed_rectangles_is_the_whole_picture(page, la
     nbformat.write(notebook, path)
     open_notebook(page, lab, path.relative_to(COURSE_DIR).as_posix(), "picture")
     explorer = run_cell(page, 0).locator(".backprop-explorer")
-    explorer.locator("canvas[data-frame]").first.wait_for(state="visible")
+    canvas = explorer.locator("canvas[data-frame]").first
+    canvas.wait_for(state="visible")
+    before = canvas.get_attribute("aria-label")          # the text alternative, for screen readers
+    assert canvas.get_attribute("role") == "img" and before.startswith("Picture of the explorer")
+    assert canvas.get_attribute("title") == before
     changed = 0
     for control in explorer_controls(page, 0):
         for forward in (True, True, True, False):
             if control["kind"] in ("slider", "select"):
                 changed += press_and_time(page, 0, control, forward)["image_ms"] is not None
     assert changed >= 8, f"only {changed} key presses changed the picture"
+    assert canvas.get_attribute("aria-label") != before, "the text alternative did not follow"
     run_cell(page, 1)
     page.wait_for_function("() => document.querySelectorAll("
                            "'.jp-NotebookPanel:not(.lm-mod-hidden) canvas[data-frame]').length === 2")

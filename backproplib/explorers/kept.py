@@ -1,6 +1,6 @@
 """Pictures kept for settings seen before: going back to them is instant.
 
-A learner moves a slider back and forth. ``KeptPictures`` keeps the pixels of the last few pictures
+A learner moves a slider back and forth. ``KeptPictures`` keeps the last few pictures (packed)
 under ``picture_key(result)`` and shows a kept picture again instead of rendering the figure
 again. By default the key is the value of every control; an explorer whose picture depends on
 only some of them (not on a guess made before pressing Reveal, say) names those. The picture is
@@ -10,31 +10,32 @@ Use it before the explorer's base class, ``class MyExplorer(KeptPictures, Explor
 ``render`` comes first.
 """
 
-import numpy as np
+from .render import packed, unpacked
 
-#: how many pictures to keep (each is 2 to 3.5 MB of pixels)
-KEEP_PICTURES = 12
+#: how many pictures to keep (each packs 2 to 3.5 MB of pixels into 50 to 300 KB)
+KEEP_PICTURES = 32
 
 
 class KeptPictures:
-    """Explorer mixin: keep the pixels of each picture under ``picture_key(result)``."""
+    """Explorer mixin: keep each picture, packed, under ``picture_key(result)``."""
 
     def picture_key(self, result):
         """What the picture shows, as something hashable: by default every control's value."""
         return tuple(self.values().items())
 
     def render(self):
-        kept = self.__dict__.setdefault("_pictures", {})   # key -> pixels, least recently shown first
+        kept = self.__dict__.setdefault("_pictures", {})   # key -> packed pixels, least recent first
         key = self.picture_key(self.result)
         if key in kept:
             kept[key] = kept.pop(key)                         # now the most recently shown
             self._canvas_is_current = False                   # the canvas holds another picture
-            return kept[key]
+            return unpacked(kept[key])
         if len(kept) >= KEEP_PICTURES:
             del kept[next(iter(kept))]                        # forget the least recently shown
-        kept[key] = np.array(super().render())              # a copy: the canvas is drawn over
+        pixels = super().render()
+        kept[key] = packed(pixels)
         self._canvas_is_current = True
-        return kept[key]
+        return pixels
 
     def _repr_mimebundle_(self, **kwargs):
         """The saved still picture is made from the canvas: render it first if a kept picture

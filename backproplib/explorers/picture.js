@@ -5,6 +5,7 @@
 // sent, all rectangles of a message at once. A new view asks for the whole picture, which is
 // sent to it alone.
 const CONTROLS = "select, button, input, [role=slider]";
+const KEEP = "data-lm-suppress-shortcuts";
 
 export default {
   render({ model, el }) {
@@ -45,7 +46,7 @@ export default {
     // Keys pressed in the explorer's controls belong to the controls: an arrow key on a menu
     // chooses the next option instead of moving to the next cell, and JupyterLab's one-letter
     // shortcuts (D, D deletes a cell) do nothing there. JupyterLab skips its shortcuts for an
-    // element marked data-lm-suppress-shortcuts; the controls are marked as they appear.
+    // element marked data-lm-suppress-shortcuts (KEEP); each control is marked when it appears.
     let tries = 0;
     const keepKeys = () => {
       const explorer = el.closest(".backprop-explorer");
@@ -53,8 +54,8 @@ export default {
         if (++tries < 120) requestAnimationFrame(keepKeys);   // not in the page yet
         return;
       }
-      const mark = () => explorer.querySelectorAll(CONTROLS).forEach(
-        (control) => control.setAttribute("data-lm-suppress-shortcuts", "true"));
+      const mark = () => explorer.querySelectorAll(`:is(${CONTROLS}):not([${KEEP}])`).forEach(
+        (control) => control.setAttribute(KEEP, "true"));
       mark();
       new MutationObserver(mark).observe(explorer, { childList: true, subtree: true });
     };
