@@ -8,12 +8,13 @@ A subclass provides
     describe(result):    the readout, an HTML string with the numbers that teach something.
 
 ``Explorer`` wires them: each control change recomputes, redraws, renders the figure into a
-``Picture`` (``render.py``) and the description into an ``ipywidgets.HTML``. The last result is kept in
-``explorer.result`` so tests can set ``explorer.controls["w"].value`` and check the numbers.
+``Picture`` (``render.py``) and the description into an ``ipywidgets.HTML``. The last result is
+kept in ``explorer.result`` so tests can set ``explorer.controls["w"].value`` and check the numbers.
 If a setting makes the numbers overflow, the readout says so instead of raising.
 
 What every explorer gets without writing anything for it:
-* a picture sharp on HiDPI screens, never stretched (``render.py``);
+* a picture sharp on HiDPI screens, never stretched, to which only what changed is sent
+  (``render.py``);
 * a layout that wraps: the controls keep their width, the readout moves below them when the
   window is narrow;
 * a text alternative: the image's accessible name (its ``title``) is the readout in words;
