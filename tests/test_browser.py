@@ -364,6 +364,14 @@ CANVASES_JS = """() => {
           differ, length: data.length ? data[0].length : 0};
 }"""
 
+#: SHA-256 of the first picture's canvas pixels (RGBA rows), to compare with the kernel's
+CANVAS_SHA256_JS = """async () => {
+  const c = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden) canvas[data-frame]');
+  const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const digest = await crypto.subtle.digest('SHA-256', pixels);
+  return [...new Uint8Array(digest)].map(b => b.toString(16).padStart(2, '0')).join('');
+}"""
+
 
 def run_cell(page, index):
     cell = page.locator(f"{NOTEBOOK} .jp-CodeCell").nth(index)
@@ -373,14 +381,23 @@ def run_cell(page, index):
     return cell
 
 
-def test_a_picture_painted_from_changed_rectangles_is_the_whole_picture(page, lab, request):
+@pytest.mark.parametrize("decoder", ["ImageDecoder", "createImageBitmap"])
+def test_a_picture_painted_from_changed_rectangles_is_the_whole_picture(page, lab, request,
+                                                                        decoder):
     """The page paints only the rectangles that changed over the picture it holds. After many
-    changes that canvas must hold exactly what a new view, sent the whole picture, shows."""
+    changes that canvas must hold exactly what a new view, sent the whole picture, shows, and
+    exactly the kernel's pixels. Both ways the page decodes a PNG are checked: ImageDecoder,
+    and createImageBitmap where a browser lacks ImageDecoder."""
+    if decoder == "createImageBitmap":
+        page.add_init_script("delete window.ImageDecoder;")
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(
                           "from backproplib.explorers.descent import DescentExplorer\n"
                           "explorer = DescentExplorer()\nexplorer"),
-                      nbformat.v4.new_code_cell("explorer.image   # a second view of the picture")]
+                      nbformat.v4.new_code_cell("explorer.image   # a second view of the picture"),
+                      nbformat.v4.new_code_cell(
+                          "import hashlib\n"
+                          "print(hashlib.sha256(explorer.image.pixels.tobytes()).hexdigest())")]
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
                                        "language": "python"}
     path = ARTIFACTS / "picture.ipynb"
@@ -407,5 +424,10 @@ def test_a_picture_painted_from_changed_rectangles_is_the_whole_picture(page, la
     assert shown["differ"] == 0, (
         f"{shown['differ']} of {shown['length']} bytes of the picture painted from changed "
         f"rectangles differ from the whole picture ({shown})")
+    assert page.evaluate("() => typeof ImageDecoder") == (
+        "function" if decoder == "ImageDecoder" else "undefined")
+    kernel_sha = run_cell(page, 2).locator(".jp-OutputArea-output pre").first.inner_text().strip()
+    assert page.evaluate(CANVAS_SHA256_JS) == kernel_sha, (
+        "the page's canvas does not hold the kernel's pixels")
     page.console.check()
     request.node.failed_here = False
