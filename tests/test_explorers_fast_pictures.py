@@ -6,11 +6,12 @@ through settings that exercise each control, to both ends of its sliders and bac
 every move its picture is compared, pixel for pixel, with a full render of the figure.
 """
 
+import ipywidgets as widgets
 import numpy as np
 import pytest
 
 from backproplib.explorers.backward import BackwardStepExplorer
-from backproplib.explorers.blit import BlitExplorer
+from backproplib.explorers.blit import BlitExplorer, nice_upper
 from backproplib.explorers.bptt import BPTTGradientExplorer
 from backproplib.explorers.depth import DepthExplorer
 from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
@@ -202,3 +203,51 @@ def test_before_reveal_the_bptt_axes_do_not_depend_on_the_answer():
     explorer.controls["revealed"].value = True
     low, high = explorer.ax.get_ylim()
     assert (low, high) not in limits and low <= 10.0 ** explorer.result.log10_ratio < high
+
+
+@pytest.mark.parametrize("cls, control, values", [
+    (DescentExplorer, "lr", [0.1, 0.2]),
+    (BatchNoiseExplorer, "batch_size", [1, 2, 16]),
+], ids=["descent", "batch noise"])
+def test_new_limits_on_the_loss_axes_draw_that_axes_alone(cls, control, values):
+    """A still picture for new loss-axis limits is made from a kept one by drawing the loss
+    axes only: the contour plot beside it is not drawn again, and the picture is still the
+    full render's."""
+    explorer = cls()
+    contours = recording(explorer.ax_path.xaxis, "draw")   # drawn with its axes
+    for value in values:
+        stills = len(explorer._stills)
+        explorer.controls[control].value = value
+        assert len(explorer._stills) == stills + 1 and not contours, (control, value)
+        assert explorer.image.value == full_render(explorer), (control, value)
+        contours.clear()   # full_render draws everything
+
+
+class TwinAxesExplorer(BlitExplorer):
+    """Two axes on the same place (a twin): new limits on one must draw the other too."""
+
+    def __init__(self):
+        super().__init__({"top": widgets.FloatSlider(value=1.0, min=1.0, max=100.0)})
+
+    def setup_figure(self, fig):
+        ax = fig.subplots()
+        self.twin = ax.twinx()
+        ax.plot([0, 1], [0, 1])
+        self.twin.plot([0, 1], [0, 1], color="black")   # in the other axes' place
+        ax.set_title("twin axes")
+        self.label = ax.text(0.05, 0.9, "", transform=ax.transAxes)
+        self.moving = [self.label]
+
+    def compute(self, top):
+        return top
+
+    def draw(self, top):
+        self.label.set_text(f"top = {top:g}")
+        self.twin.set_ylim(0, nice_upper(top))
+
+
+def test_axes_that_share_their_place_are_drawn_together_when_one_gets_new_limits():
+    explorer = TwinAxesExplorer()
+    for top in (3.0, 30.0, 80.0, 3.0):
+        explorer.controls["top"].value = top
+        assert explorer.image.value == full_render(explorer), top

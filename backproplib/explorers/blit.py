@@ -29,7 +29,10 @@ again after the moving artists, so that the line passes under it as in a full re
 import math
 
 import numpy as np
+from matplotlib.colors import to_rgba
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
+from matplotlib.path import Path
 from matplotlib.spines import Spine
 from matplotlib.text import Text
 from matplotlib.transforms import Bbox
@@ -61,6 +64,8 @@ class BlitExplorer(Explorer):
 
     def __init__(self, controls, **figure):
         self._stills = {}     # still key -> (H, W, 4) pixels of that still picture
+        self._boxes = {}      # still key -> {axes index: pixel box it paints in that picture}
+        self._legend_boxes = {}   # (legend, its texts, axes position) -> its extent
         self._shown = None    # the still picture the canvas is built on now (None: unknown)
         self._regions = {}    # part index -> (top, bottom, left, right) pixels it was drawn in
         self._overlays = None  # the legends drawn again over the moving artists (None: all)
@@ -75,7 +80,7 @@ class BlitExplorer(Explorer):
         for legend, again in reached.items():
             legend.set_animated(again)                    # animated: left out of the still picture
         self._overlays = [legend for legend, again in reached.items() if again]
-        key = (self.frame, self.limits(), tuple(reached.values()))
+        key = (self.frame, self.axes_states(reached))
         still = self._stills.get(key)
         if still is None:
             still = self.draw_still_picture(key)
@@ -99,21 +104,90 @@ class BlitExplorer(Explorer):
         self._shown = still
         return pixels
 
-    def limits(self):
-        """The view limits of every axes that is not itself moving (the still picture shows them)."""
+    def axes_states(self, reached):
+        """What the still picture shows of each axes: its view limits (None for an axes that is
+        itself moving) and whether its legend is left out for drawing over the moving artists
+        (None: no such legend)."""
         moving = set(self.moving)
-        return tuple((ax.get_xlim(), ax.get_ylim()) for ax in self.figure.axes if ax not in moving)
+        return tuple(((ax.get_xlim(), ax.get_ylim()) if ax not in moving else None,
+                      reached.get(ax.get_legend())) for ax in self.figure.axes)
 
     def draw_still_picture(self, key):
-        """Render the figure without the moving artists and keep its pixels under ``key``."""
+        """Render the figure without the moving artists and keep its pixels under ``key``.
+
+        When a kept still picture of the same frame differs only in some axes (new limits, say),
+        only those axes are drawn, over a copy of it (``redraw_some_axes``): the others (a
+        contour plot, say) are not drawn again.
+        """
         for artist in self.all_moving():
             artist.set_animated(True)   # a full draw now leaves them out
-        self.figure.canvas.draw()
+        still = self.redraw_some_axes(key)
+        if still is None:
+            self.figure.canvas.draw()
+            still = np.array(self.figure.canvas.buffer_rgba())
+            self._boxes[key] = {}
+            if not self._stills:      # the first picture: find where each axes paints now,
+                self._boxes[key] = self.axes_boxes(range(len(self.figure.axes)))  # not later
         if len(self._stills) >= KEEP_FRAMES:
             del self._stills[next(iter(self._stills))]   # forget the oldest frame
-        still = self._stills[key] = np.array(self.figure.canvas.buffer_rgba())
+        self._boxes = {k: v for k, v in self._boxes.items() if k in self._stills or k == key}
+        self._stills[key] = still
         self._shown = None
         return still
+
+    def redraw_some_axes(self, key):
+        """The still picture ``key`` made from the closest kept one of the same frame, by drawing
+        only the axes that differ (the others hidden) and keeping the kept picture where the
+        others paint; None when that cannot give the same picture as a full draw.
+
+        It can when the axes drawn paint nothing where the others paint (their boxes: found
+        once per still picture with ``get_tightbbox``), which the drawn pixels show: there they
+        must all have the figure's background colour.
+        """
+        frame, states = key
+        bases = [k for k in self._stills if k[0] == frame and len(k[1]) == len(states)]
+        background = np.round(np.array(to_rgba(self.figure.get_facecolor())) * 255)
+        if not bases or background[3] != 255:
+            return None
+        base = min(bases, key=lambda k: sum(a != b for a, b in zip(k[1], states)))
+        axes = self.figure.axes
+        redraw = {i for i, (a, b) in enumerate(zip(base[1], states)) if a != b}
+        kept = [i for i in range(len(axes)) if i not in redraw and axes[i].get_visible()]
+        boxes = self._boxes[base]
+        boxes.update(self.axes_boxes([i for i in kept if i not in boxes]))  # as in base
+        for i in kept:
+            axes[i].set_visible(False)
+        try:
+            self.figure.canvas.draw()        # the figure with only the axes that differ
+        finally:
+            for i in kept:
+                axes[i].set_visible(True)
+        drawn = np.asarray(self.figure.canvas.buffer_rgba())
+        regions = [boxes[i] for i in kept if boxes[i] is not None]
+        if not all(np.all(drawn[top:bottom, left:right] == background)
+                   for top, bottom, left, right in regions):
+            return None                      # an axes drawn paints where another one does
+        pixels = np.array(drawn)
+        for top, bottom, left, right in regions:
+            pixels[top:bottom, left:right] = self._stills[base][top:bottom, left:right]
+        self._boxes[key] = {i: boxes[i] for i in kept}
+        return pixels
+
+    def axes_boxes(self, indices):
+        """{index: (top, bottom, left, right)}: the pixels each of these axes paints now, padded
+        (None for a hidden axes; the whole canvas when its extent is not finite)."""
+        renderer = self.figure.canvas.get_renderer()
+        width, height = self.figure.canvas.get_width_height()
+        boxes = {}
+        for i in indices:
+            box = self.figure.axes[i].get_tightbbox(renderer)
+            if box is None:
+                boxes[i] = None
+            elif np.all(np.isfinite(box.extents)):
+                boxes[i] = self.pixel_box(box)
+            else:
+                boxes[i] = (0, height, 0, width)
+        return boxes
 
     def changed_parts(self, parts):
         """{index: region it will cover} of the parts to draw again: those with a changed artist,
@@ -151,9 +225,19 @@ class BlitExplorer(Explorer):
     def reached(self, legend):
         """Whether a visible moving artist of the legend's axes comes within REACH pixels of it."""
         renderer = self.figure.canvas.get_renderer()
-        box = legend.get_window_extent(renderer)
+        box = self.legend_box(legend)
         return any(artist.get_visible() and artist.axes is legend.axes
                    and may_paint(artist, box, renderer) for artist in self.moving_artists())
+
+    def legend_box(self, legend):
+        """The legend's extent in pixels. Placing a legend takes milliseconds, so the extent is
+        kept: it stays the same while its place in the axes, its texts and the axes do (every
+        explorer legend has a fixed ``loc``, and the layout is frozen)."""
+        key = (legend, tuple(text.get_text() for text in legend.texts),
+               legend.axes.get_position().bounds)
+        if key not in self._legend_boxes:
+            self._legend_boxes[key] = legend.get_window_extent(self.figure.canvas.get_renderer())
+        return self._legend_boxes[key]
 
     def all_parts(self):
         """``self.parts``, then each overlay as a part of its own (drawn last)."""
@@ -161,10 +245,12 @@ class BlitExplorer(Explorer):
 
     def region(self, part):
         """(top, bottom, left, right): the pixel rows and columns that ``part`` covers, padded."""
-        canvas = self.figure.canvas
-        width, height = canvas.get_width_height()
-        renderer = canvas.get_renderer()
-        box = Bbox.union([artist.get_window_extent(renderer) for artist in part])
+        renderer = self.figure.canvas.get_renderer()
+        return self.pixel_box(Bbox.union([extent(artist, renderer) for artist in part]))
+
+    def pixel_box(self, box):
+        """(top, bottom, left, right) of the canvas pixels a display box covers, padded."""
+        width, height = self.figure.canvas.get_width_height()
         return (max(int(height - box.y1) - PART_PADDING, 0),     # pixel rows run downwards
                 min(int(np.ceil(height - box.y0)) + PART_PADDING, height),
                 max(int(box.x0) - PART_PADDING, 0),
@@ -183,6 +269,21 @@ class BlitExplorer(Explorer):
             artist.set_animated(True)
         self._shown = None   # the canvas no longer holds the blitted picture
         return png
+
+
+def extent(artist, renderer):
+    """A box in pixels around everything ``artist`` draws (its line width aside). For a patch:
+    the box of its outline's points, curves' control points included (a curve stays within
+    them), found in microseconds where matplotlib's exact extent of a rounded box takes one
+    or two milliseconds."""
+    if not isinstance(artist, Patch):
+        return artist.get_window_extent(renderer)
+    path = artist.get_path()
+    points = path.vertices if path.codes is None else path.vertices[path.codes != Path.CLOSEPOLY]
+    if len(points) == 0:
+        return artist.get_window_extent(renderer)
+    points = artist.get_transform().transform(points)
+    return Bbox([points.min(axis=0), points.max(axis=0)])
 
 
 def may_paint(artist, box, renderer):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import NullLocator
 
 from ..training import iterate_minibatches
 from .blit import BlitExplorer, decades, nice_upper
@@ -124,6 +125,7 @@ class DescentExplorer(KeptPictures, BlitExplorer):
         ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE, framealpha=0.9)
         (self.loss_line,) = self.ax_loss.semilogy([], [], "-", color=BLUE, lw=2,
                                                   label="L(θ) after each step")
+        self.ax_loss.yaxis.set_minor_locator(NullLocator())   # uncluttered, and twice as fast to draw
         self.ax_loss.set(xlabel="step", ylabel="loss (log scale)", title="loss")
         self.ax_loss.grid(alpha=0.3)
         self.moving = [self.line, start, *ax.spines.values(), self.banner, self.loss_line,
@@ -254,6 +256,7 @@ class BatchNoiseExplorer(KeptPictures, BlitExplorer):
                                                    label="loss on the batch used")
         (self.full_line,) = self.ax_loss.semilogy([], [], "--", color=BLUE, lw=2,
                                                   label="loss on all the data")
+        self.ax_loss.yaxis.set_minor_locator(NullLocator())   # as in DescentExplorer
         self.stop_mark = self.ax_loss.axvline(0, color=BLACK, ls=":", lw=1.2,
                                               label="gain < 1% per epoch")
         self.ax_loss.set(xlabel="epoch (one tick = one pass over the data)",
