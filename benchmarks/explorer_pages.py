@@ -222,10 +222,12 @@ CONTROLS_JS = """(i) => {
   return found.map((e, k) => {
     const box = e.closest('.widget-inline-hbox, .widget-button, .widget-toggle-button, .jupyter-widgets');
     const label = box && box.querySelector('.widget-label');
+    const group = e.closest('[role=group][aria-label]');   // buttons of one grid share its name
     const kind = e.getAttribute('role') === 'slider' ? 'slider' : e.tagName === 'SELECT' ? 'select'
                : e.tagName === 'BUTTON' ? 'button' : e.type;
     return {kind, index: `${i}-${k}`,
             label: (e.type === 'radio' && e.parentElement && e.parentElement.innerText.trim())
+                   || (group && group.getAttribute('aria-label'))
                    || (label && label.innerText) || e.innerText || e.getAttribute('aria-label') || kind};
   });
 }"""

@@ -287,8 +287,8 @@ def test_digit_explorer_picks_draws_copies_and_clears(digits_model):
     for value in (index.min, index.max):
         index.value = value
         assert e.result.label == digits_model.y_test[value] and shown_numbers_are_finite(e)
-    def click(k):                                         # what a click in the browser does
-        e.pixels[k].click()
+    def click(k):                                         # what a click in the browser sends
+        e.grid._clicked(e.grid, {"click": k}, [])
 
     click(10)                                             # one click: grey
     assert e.canvas[10] == 8 and e.controls["source"].value == "my drawing"
@@ -315,32 +315,35 @@ def test_digit_explorer_pictures_equal_a_full_render(digits_model):
         seen.add(e.image.value)
     assert len(seen) == 2
     for k in (10, 10, 10, 0, 63):                         # grey, black, white: each a new picture
-        e.pixels[k].click()
+        e.paint(k)
         assert e.image.value == e.full_render(), k
     e.set_canvas(digits_model.X_test[3])                  # the drawing of test image 3: no label
     assert e.image.value == e.full_render() and e.image.value not in seen
 
 
-def test_the_drawing_grid_sends_only_the_pixels_whose_ink_changed(digits_model):
-    """Each pixel button sends the page one message per change of its colour (its style); a
-    click changes one colour, clear and copy only those of pixels whose ink changes."""
+def test_the_drawing_grid_sends_the_page_one_message_per_change(digits_model):
+    """The grid is one widget: a click, a copy and a clear each send the page one list of ink
+    levels (64 button widgets sent up to 64 messages, one per colour that changed)."""
     e, sent = DigitExplorer(digits_model), []
-    for k, button in enumerate(e.pixels):
-        button.style.observe(lambda change, k=k: sent.append(k), names="button_color")
-        button.observe(lambda change, k=k: sent.append(("button", k)))
-    e.pixels[10].click()
-    assert sent == [10] and e.pixels[10].style.button_color == "#999999"
-    sent.clear()
-    e.pixels[10].click()
-    assert sent == [10] and e.pixels[10].style.button_color == "#000000"
+    e.grid.observe(lambda change: sent.append(change["new"]), names="ink")
+    e.paint(10)
+    assert len(sent) == 1 and sent[0][10] == 1 and e.canvas[10] == 8
     for change in (e.copy_test_image, lambda: e.set_canvas(np.zeros(64))):
         sent.clear()
-        before = e.canvas.copy()
         change()
-        assert sorted(sent) == list(np.flatnonzero(e.canvas != before))   # one each, no more
-        assert 0 < len(sent) < 64
-    assert all(b.style.button_color == "#FFFFFF" for b in e.pixels)
-    assert all(b.tooltip for b in e.pixels)               # a name for each button
+        assert len(sent) == 1 and len(sent[0]) == 64
+    assert not e.canvas.any()
+    e.set_canvas(np.zeros(64))                            # clear again: nothing to send
+    assert len(sent) == 1 and e.controls["source"].value == "my drawing"
+    assert e.grid.colours == ["#FFFFFF", "#999999", "#000000"]
+    assert e.grid.names == ["white", "grey", "black"]     # in the buttons' accessible names
+
+
+def test_the_drawing_grid_ignores_a_message_that_names_no_pixel(digits_model):
+    e = DigitExplorer(digits_model)
+    for content in ({"click": 64}, {"click": -1}, {"click": "3"}, {}):
+        e.grid._clicked(e.grid, content, [])
+    assert e.grid.ink == [0] * 64
 
 
 def test_train_digits_is_reproducible():

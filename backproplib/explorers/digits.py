@@ -22,13 +22,15 @@ from ..losses import SoftmaxCrossEntropy, softmax
 from ..network import mlp
 from ..training import History, accuracy, train
 from .blit import BlitExplorer
+from .ink_grid import InkGrid
 from .kept import KeptPictures
 from .style import BLACK, BLUE, MIN_FONT_SIZE, VERMILLION
 
 #: the ink levels a pixel button cycles through (the data count ink from 0 to 16)
 INK = (0.0, 8.0, 16.0)
-#: the colour of a pixel button at each ink level
+#: the colour of a pixel button at each ink level, and the level in words
 INK_COLOURS = {0.0: "#FFFFFF", 8.0: "#999999", 16.0: "#000000"}
+INK_NAMES = {0.0: "white", 8.0: "grey", 16.0: "black"}
 
 
 class DigitsModel(NamedTuple):
@@ -120,18 +122,13 @@ def draw_confusion(ax, C):
 class DigitExplorer(KeptPictures, BlitExplorer):
     """Pick a test image, or draw your own (click a pixel: white → grey → black), and see the
     probabilities the network gives to each digit. A change redraws only the image, the bars and
-    the titles (blit.py); the drawing grid sends the page only the pixels whose ink changed."""
+    the titles (blit.py); the drawing grid is one widget (ink_grid.py)."""
 
     def __init__(self, model, index=0):
         self.model = model
-        self.canvas = np.zeros(64)
-        self.pixels = [widgets.Button(tooltip=f"pixel row {k // 8 + 1}, column {k % 8 + 1}",
-                                      layout=widgets.Layout(width="26px", height="26px",
-                                                            padding="0"))
-                       for k in range(64)]
-        for k, button in enumerate(self.pixels):
-            button.style.button_color = INK_COLOURS[0.0]
-            button.on_click(lambda _, k=k: self.paint(k))
+        self.grid = InkGrid(colours=[INK_COLOURS[v] for v in INK],
+                            names=[INK_NAMES[v] for v in INK])
+        self.grid.observe(lambda _: self.read_drawing(), names="ink")
         controls = {
             "source": widgets.ToggleButtons(options=["test image", "my drawing"],
                                             value="test image", description="read"),
@@ -144,26 +141,31 @@ class DigitExplorer(KeptPictures, BlitExplorer):
         copy.on_click(lambda _: self.copy_test_image())
         clear = widgets.Button(description="clear")
         clear.on_click(lambda _: self.set_canvas(np.zeros(64)))
-        grid = widgets.GridBox(self.pixels, layout=widgets.Layout(
-            grid_template_columns="repeat(8, 28px)", grid_gap="1px"))
         self.widget.children = (*self.widget.children,
-                                widgets.HBox([grid, widgets.VBox([copy, clear])]))
+                                widgets.HBox([self.grid, widgets.VBox([copy, clear])]))
 
     # -- the drawing grid: view state only ---------------------------------------------------
 
+    @property
+    def canvas(self):
+        """The drawing: (64,) ink, row by row (0 = white, 8 = grey, 16 = black)."""
+        return np.array([INK[level] for level in self.grid.ink])
+
     def paint(self, k):
-        """Button k was clicked: its pixel takes the next ink level."""
-        level = INK.index(self.canvas[k]) if self.canvas[k] in INK else 0
-        self.canvas[k] = INK[(level + 1) % len(INK)]
-        self.read_drawing()
+        """Pixel k takes the next ink level (what a click on it does)."""
+        self.grid.click(k)
 
     def set_canvas(self, pixels):
-        self.canvas = np.array([min(INK, key=lambda v: abs(v - p)) for p in np.ravel(pixels)])
-        self.read_drawing()
+        """Draw ``pixels`` (64 inks from 0 to 16) on the grid, each as the nearest ink level."""
+        ink = [min(range(len(INK)), key=lambda level: abs(INK[level] - p))
+               for p in np.ravel(pixels)]
+        if ink == self.grid.ink:
+            self.read_drawing()     # the grid shows it already; read it all the same
+        else:
+            self.grid.ink = ink     # the grid's observer reads the drawing
 
     def read_drawing(self):
-        """The drawing changed: show it on the grid, and let the network read it."""
-        self.show_canvas()
+        """The drawing changed: let the network read it."""
         if self.controls["source"].value == "my drawing":
             self.update()
         else:
@@ -171,12 +173,6 @@ class DigitExplorer(KeptPictures, BlitExplorer):
 
     def copy_test_image(self):
         self.set_canvas(self.model.X_test[self.controls["index"].value])
-
-    def show_canvas(self):
-        """Colour each button as its pixel's ink. A colour set again unchanged sends nothing
-        to the page: after a click, only that button's colour is sent."""
-        for button, ink in zip(self.pixels, self.canvas):
-            button.style.button_color = INK_COLOURS[ink]
 
     # -- the explorer ----------------------------------------------------------------------------
 
