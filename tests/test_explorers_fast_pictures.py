@@ -6,11 +6,14 @@ through settings that exercise each control, to both ends of its sliders and bac
 every move its picture is compared, pixel for pixel, with a full render of the figure.
 """
 
+import io
+
 import ipywidgets as widgets
 import numpy as np
 import pytest
+from PIL import Image
 
-from backproplib.explorers.backward import BackwardStepExplorer
+from backproplib.explorers.backward import BackwardStepExplorer, NudgeExplorer
 from backproplib.explorers.blit import BlitExplorer, nice_upper
 from backproplib.explorers.bptt import BPTTGradientExplorer
 from backproplib.explorers.depth import DepthExplorer
@@ -251,3 +254,15 @@ def test_axes_that_share_their_place_are_drawn_together_when_one_gets_new_limits
     for top in (3.0, 30.0, 80.0, 3.0):
         explorer.controls["top"].value = top
         assert explorer.image.value == full_render(explorer), top
+
+
+def test_a_legend_under_the_axes_stays_in_the_still_picture():
+    """The nudge explorer's legends sit under its plots. Its tangent line runs past the axes,
+    but is clipped to them, so it never reaches a legend: no legend is drawn again."""
+    explorer = NudgeExplorer()
+    for w in (-6.0, -1.0, 0.0, 2.5, 6.0):
+        explorer.controls["w"].value = w
+        assert explorer.overlays() == [], w
+        fast, full = (np.asarray(Image.open(io.BytesIO(png)), dtype=int)
+                      for png in (explorer.image.value, full_render(explorer)))
+        assert (np.abs(fast - full).max(axis=2) > 2).mean() < 1e-3, w   # as test_explorers_blit

@@ -291,6 +291,9 @@ def may_paint(artist, box, renderer):
     its segments, markers included, passes within REACH pixels of the box."""
     if isinstance(artist, Spine):           # along the edges of the axes, away from a legend
         return False
+    clip = artist.get_clip_box() if artist.get_clip_on() else None
+    if clip is not None and not clip.padded(REACH).overlaps(box):
+        return False                        # it paints inside its clip box (the axes) only
     if isinstance(artist, Text) and artist.get_bbox_patch() is not None:
         return True                         # its box is placed only when it is drawn
     if isinstance(artist, Line2D) and artist.get_drawstyle() == "default":
