@@ -13,7 +13,6 @@ from typing import NamedTuple
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.ticker import NullLocator
 
 from ..training import iterate_minibatches
 from .blit import BlitExplorer, decades, nice_upper
@@ -109,10 +108,9 @@ class DescentExplorer(KeptPictures, BlitExplorer):
         g1, g2 = np.meshgrid(np.linspace(x0, x1, 201), np.linspace(y0, y1, 121))
         L = bowl_loss_and_grad(np.stack([g1, g2], axis=-1))[0]
         ax = self.ax_path
-        ax.contourf(g1, g2, L, levels=np.geomspace(0.01, L.max(), 14), cmap=SEQUENTIAL_CMAP,
-                    alpha=0.85)
-        ax.contour(g1, g2, L, levels=np.geomspace(0.01, L.max(), 14), colors="white",
-                   linewidths=0.5)
+        levels = np.geomspace(0.01, L.max(), 14)
+        ax.contourf(g1, g2, L, levels=levels, cmap=SEQUENTIAL_CMAP, alpha=0.85)
+        ax.contour(g1, g2, L, levels=levels, colors="white", linewidths=0.5)
         ax.plot([0], [0], "*", color=ORANGE, mec=BLACK, ms=14, label="minimum")
         (self.line,) = ax.plot([], [], "-o", color="white", mec=BLACK, ms=3.5, lw=1.5,
                                label="path of θ")
@@ -125,7 +123,7 @@ class DescentExplorer(KeptPictures, BlitExplorer):
         ax.legend(loc="lower right", fontsize=MIN_FONT_SIZE, framealpha=0.9)
         (self.loss_line,) = self.ax_loss.semilogy([], [], "-", color=BLUE, lw=2,
                                                   label="L(θ) after each step")
-        self.ax_loss.yaxis.set_minor_locator(NullLocator())   # uncluttered, and twice as fast to draw
+        self.ax_loss.minorticks_off()   # uncluttered, and twice as fast to draw
         self.ax_loss.set(xlabel="step", ylabel="loss (log scale)", title="loss")
         self.ax_loss.grid(alpha=0.3)
         self.moving = [self.line, start, *ax.spines.values(), self.banner, self.loss_line,
@@ -256,9 +254,8 @@ class BatchNoiseExplorer(KeptPictures, BlitExplorer):
                                                    label="loss on the batch used")
         (self.full_line,) = self.ax_loss.semilogy([], [], "--", color=BLUE, lw=2,
                                                   label="loss on all the data")
-        self.ax_loss.yaxis.set_minor_locator(NullLocator())   # as in DescentExplorer
-        self.stop_mark = self.ax_loss.axvline(0, color=BLACK, ls=":", lw=1.2,
-                                              label="gain < 1% per epoch")
+        self.ax_loss.minorticks_off()   # as in DescentExplorer
+        self.stop_mark = self.ax_loss.axvline(0, color=BLACK, ls=":", lw=1.2, label="gain < 1% per epoch")
         self.ax_loss.set(xlabel="epoch (one tick = one pass over the data)",
                          ylabel="MSE (log scale)", title="loss per iteration")
         self.ax_loss.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
