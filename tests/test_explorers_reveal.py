@@ -2,9 +2,11 @@
 question (another setting, another guess) hides the answer again *before* anything is drawn, so
 no picture or readout of the new question ever shows its answer, not even for one update."""
 
+import numpy as np
 import pytest
 
 from backproplib.explorers.bptt import BPTTGradientExplorer
+from backproplib.explorers.depth import DepthExplorer
 from backproplib.explorers.noisy_labels import NoisyLabelExplorer, noisy_label_sweep
 from backproplib.explorers.sweep import SweepRevealExplorer, lr_width_sweep
 
@@ -17,6 +19,7 @@ def explorers():
         "sweep": (SweepRevealExplorer(sweep), "reveal", ["lr", "width", "prediction"]),
         "noisy labels": (NoisyLabelExplorer(noisy), "reveal", ["i", "prediction"]),
         "bptt": (BPTTGradientExplorer(), "revealed", ["length", "scale", "activation", "prediction"]),
+        "depth": (DepthExplorer(), "revealed", ["depth", "activation", "init", "gain"]),
     }
 
 
@@ -50,3 +53,18 @@ def test_a_new_question_never_shows_its_answer(explorers, name):
         revealed = [what for what, result in seen if result.revealed]
         assert not revealed, (f"{name}: moving {question} showed the new question's answer in "
                               f"the {revealed[0]} before hiding it")
+
+
+@pytest.mark.parametrize("name, guess", [("sweep", "prediction"), ("noisy labels", "prediction"),
+                                         ("bptt", "prediction"), ("depth", "guess_log10")])
+def test_moving_the_guess_before_reveal_is_acknowledged_on_screen(explorers, name, guess):
+    """A guess is made before the answer is shown, but the learner still sees each move of it
+    (in the readout or the picture), without the answer."""
+    explorer, reveal, _ = explorers[name]
+    explorer.controls[reveal].value = False
+    for _ in range(2):
+        readout, pixels = explorer.readout.value, explorer.image.pixels.copy()
+        explorer.controls[guess].value = another(explorer.controls[guess])
+        assert not explorer.controls[reveal].value
+        assert explorer.readout.value != readout or not np.array_equal(
+            explorer.image.pixels, pixels), f"{name}: moving the guess changed nothing on screen"

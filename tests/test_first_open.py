@@ -138,3 +138,7 @@ def test_exported_html_shows_the_pictures_without_a_kernel_or_the_network(tmp_pa
         assert len(stills) == expected, name
         # no widget left for a widget manager fetched from the network to draw
         assert WIDGET_VIEW not in page and "@jupyter-widgets/html-manager" not in page, name
+
+
+def test_plain_text_keeps_a_power_readable():
+    assert plain_text("h = 10<sup>-4.0</sup>, ‖dW<sup>(1)</sup>‖") == "h = 10^-4.0, ‖dW^(1)‖"

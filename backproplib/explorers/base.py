@@ -180,8 +180,10 @@ def warning_html(message):
 
 
 def plain_text(markup):
-    """HTML as one line of words: tags dropped (a row break becomes "; "), entities decoded."""
-    text = re.sub(r"<br\s*/?>|</?(p|tr|div|li|pre)\b[^>]*>|\n", "; ", markup)
+    """HTML as one line of words: tags dropped (a row break becomes "; ", a superscript "^"),
+    entities decoded."""
+    text = re.sub(r"<sup>(.*?)</sup>", r"^\1", markup)       # 10<sup>-3</sup>: 10^-3
+    text = re.sub(r"<br\s*/?>|</?(p|tr|div|li|pre)\b[^>]*>|\n", "; ", text)
     text = re.sub(r"</t[dh]>", " ", text)
     text = html.unescape(re.sub(r"<[^>]+>", "", text))
     text = re.sub(r"\s+", " ", text)

@@ -24,7 +24,7 @@ from .depth_runs import (
     training_run,
 )
 from .kept import KeptPictures
-from .reveal import reveal_button
+from .reveal import power_of_ten, reveal_button
 from .style import BLACK, BLUE, LINESTYLES, MARKERS, MIN_FONT_SIZE, SEQUENTIAL_CMAP, VERMILLION
 
 STEPS = 60            # the explorer's training run
@@ -146,7 +146,8 @@ class DepthExplorer(KeptPictures, BlitExplorer):
             return (f"<b>Predict first.</b> With {r.depth} layers, {r.activation} and "
                     f"{r.init} initialisation (× {r.gain:.2f}): how many times larger or smaller "
                     f"is ‖dW<sup>(1)</sup>‖ than ‖dW<sup>(Λ)</sup>‖? Set the slider to the power of "
-                    f"ten, then press <i>Reveal</i>.")
+                    f"ten, then press <i>Reveal</i>.<br>Your guess: ‖dW<sup>(1)</sup>‖ / "
+                    f"‖dW<sup>(Λ)</sup>‖ ≈ {power_of_ten(r.guess_log10)}.")
         lines = []
         if r.feedback is None:
             lines.append("No gradient reaches some layer (its ‖dW‖ is exactly 0): with zero "

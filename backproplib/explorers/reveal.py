@@ -25,7 +25,7 @@ class PredictionFeedback:
 
     def sentence(self, what):
         """HTML, e.g. 'Your guess for the best step, 10<sup>-3.0</sup>, is 2.3 decades too large…'"""
-        guess, actual = _power(self.predicted_log10), _power(self.actual_log10)
+        guess, actual = power_of_ten(self.predicted_log10), power_of_ten(self.actual_log10)
         if self.verdict == "spot on":
             return f"Your guess for {what}, {guess}, is spot on: the measured value is {actual}."
         return (f"Your guess for {what}, {guess}, is {self.decades_off:.1f} decades "
@@ -42,7 +42,8 @@ def prediction_feedback(predicted_log10, actual_log10):
     return PredictionFeedback(float(predicted_log10), float(actual_log10), off, verdict, direction)
 
 
-def _power(log10):
+def power_of_ten(log10):
+    """HTML of 10 to the power ``log10``, e.g. 10<sup>-3.0</sup>."""
     return f"10<sup>{log10:.1f}</sup>"
 
 

@@ -164,7 +164,8 @@ class SweepRevealExplorer(KeptPictures, BlitExplorer):
         head = f"cell: η = {r.lr:g}, width {r.width} (the framed cell)"
         if not r.revealed:
             return (f"{head}<br>Move <b>your guess</b> to the training accuracy you expect after "
-                    f"{self.sweep.epochs} epochs, then press <b>Reveal</b>.")
+                    f"{self.sweep.epochs} epochs, then press <b>Reveal</b>.<br>"
+                    f"Your guess: {r.verdict.predicted:g}%.")
         colour = VERMILLION if r.verdict.grade == "far off" else BLACK
         return (f"{head}<br><span style='color:{colour}'><b>{r.verdict.text}</b></span><br>"
                 f"{r.lesson}<br>{len(self.shown)} of {self.sweep.accuracy.size} cells revealed.")
