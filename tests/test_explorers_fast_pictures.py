@@ -21,6 +21,7 @@ from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
 from backproplib.explorers.digits import DigitExplorer, train_digits
 from backproplib.explorers.generalisation import OverfittingExplorer, Runs
 from backproplib.explorers.gradcheck_step import StepSizeExplorer
+from backproplib.explorers.live_training import LiveTrainingExplorer
 from backproplib.explorers.network_diagram import NetworkDiagramExplorer
 from backproplib.explorers.noisy_labels import NoisyLabelExplorer, NoisySweep
 from backproplib.explorers.render import figure_to_png
@@ -84,6 +85,9 @@ MOVES = {
                       ("activation", "relu"), ("init", "zeros"), ("guess_log10", -4.0),
                       ("init", "xavier"), ("depth", 2), ("gain", 1.0), ("revealed", False),
                       ("revealed", True)],
+    "LiveTrainingExplorer": [("width", 4), ("dataset", "spirals"), ("lr", 10.0), ("epochs", 30),
+                             ("depth", 1), ("lr", 0.1), ("dataset", "moons"), ("epochs", 20),
+                             ("width", 16), ("depth", 2), ("width", 4)],
     "DigitExplorer": [("index", 5), ("source", "my drawing"), ("index", 7), ("source", "test image"),
                       ("index", 359), ("index", 5), ("index", 6)],
 }
@@ -93,6 +97,7 @@ BUILD = {"OverfittingExplorer": lambda: OverfittingExplorer(made_up_runs(), h=3)
          "DigitExplorer": lambda: DigitExplorer(train_digits(hidden=8, epochs=1)),
          "NoisyLabelExplorer": lambda: NoisyLabelExplorer(made_up_noisy_sweep()),
          "SweepRevealExplorer": lambda: SweepRevealExplorer(made_up_sweep()),
+         "LiveTrainingExplorer": lambda: LiveTrainingExplorer(epochs=20),
          **{cls.__name__: cls for cls in (DescentExplorer, BatchNoiseExplorer, StepSizeExplorer,
                                          BPTTGradientExplorer, DepthExplorer, SquareExplorer,
                                          BackwardStepExplorer, NetworkDiagramExplorer)}}
@@ -224,6 +229,20 @@ def test_new_limits_on_the_loss_axes_draw_that_axes_alone(cls, control, values):
         assert len(explorer._stills) == stills + 1 and not contours, (control, value)
         assert explorer.image.value == full_render(explorer), (control, value)
         contours.clear()   # full_render draws everything
+
+
+def test_twin_axes_get_new_limits_together_without_drawing_the_axes_beside_them():
+    """The live explorer's loss axes and their twin (accuracy) share a place: new limits on the
+    loss axes draw both again, and not the plane beside them."""
+    explorer = LiveTrainingExplorer(epochs=20)
+    plane, twin = recording(explorer.ax_plane.xaxis, "draw"), recording(explorer.ax_acc.yaxis,
+                                                                          "draw")
+    for lr in (10.0, 0.001, 1.0):            # loss axes from 10 to 100, 0.1 to 1, 0.1 to 10
+        stills = len(explorer._stills)
+        explorer.controls["lr"].value = lr
+        assert len(explorer._stills) == stills + 1 and twin and not plane, lr
+        assert explorer.image.value == full_render(explorer), lr
+        plane.clear(), twin.clear()
 
 
 class TwinAxesExplorer(BlitExplorer):

@@ -15,20 +15,19 @@ from backproplib.explorers.digits import DigitExplorer, train_digits
 from backproplib.explorers.live_training import LiveTrainingExplorer
 from benchmarks.explorers import find_explorers, other_value
 
-#: explorers that draw several pictures for one change on purpose (training shown live)
-LIVE = (LiveTrainingExplorer,)
-#: (explorer, control) pairs that do the same: a Train button
+#: (explorer, control) pairs that draw several pictures for one change on purpose: a Train
+#: button. (The live training explorer does too, but only in an event loop: not here.)
 LIVE_CONTROLS = {("MemoryTaskExplorer", "train")}
 
-BUILDERS = {name.split(".")[-1]: cls for name, cls, _ in find_explorers()
-            if cls is not None and not issubclass(cls, LIVE)}
+BUILDERS = {name.split(".")[-1]: cls for name, cls, _ in find_explorers() if cls is not None}
 BUILDERS.update({name: build for name, build in BUILD.items() if name not in BUILDERS})
 BUILDERS["DigitExplorer"] = lambda: DigitExplorer(train_digits(hidden=8, epochs=1))
+BUILDERS["LiveTrainingExplorer"] = lambda: LiveTrainingExplorer(epochs=20)
 
 
 def test_every_explorer_of_the_package_is_covered():
     every = {name.split(".")[-1] for name, _, _ in find_explorers()}
-    assert every - set(BUILDERS) == {cls.__name__ for cls in LIVE}
+    assert every <= set(BUILDERS)
 
 
 def counting_draws(explorer):

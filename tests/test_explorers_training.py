@@ -4,6 +4,7 @@ The pure functions are checked against computations written out here; the widget
 headless by setting every control, including the extremes of each slider.
 """
 
+import asyncio
 import math
 
 import numpy as np
@@ -27,12 +28,15 @@ from backproplib.explorers.digits import (
     read_digit,
     train_digits,
 )
-from backproplib.explorers.live_training import (
-    LiveTrainingExplorer,
+from backproplib.explorers.live_training import LiveTrainingExplorer
+from backproplib.explorers.plane_training import (
     decision_grid,
+    failed,
+    finished,
     snapshot_epochs,
     toy_data,
     train_2d,
+    train_2d_epochs,
 )
 from backproplib.explorers.reveal import judge_prediction
 from backproplib.explorers.sweep import SweepRevealExplorer, lr_width_sweep, sweep_reveal
@@ -201,11 +205,9 @@ def test_train_2d_catches_divergence():
         toy_data("circles!")
 
 
-def test_live_explorer_redraws_while_training_and_survives_every_extreme():
-    e = LiveTrainingExplorer(epochs=20)
-    assert e.frames == 0                      # the first run draws once, at the end
-    e.controls["width"].value = 4
-    assert e.frames == len(snapshot_epochs(20)) and e.progress.value == 20
+def test_live_explorer_survives_every_extreme_and_shows_the_run_of_its_settings():
+    e = LiveTrainingExplorer(epochs=20)       # no event loop here: each move trains a whole run
+    assert e.frames == 0 and e.training is None
     for name, control in e.controls.items():
         for value in slider_extremes(control):
             control.value = value
@@ -213,6 +215,51 @@ def test_live_explorer_redraws_while_training_and_survives_every_extreme():
             assert e.progress.value == len(e.result.loss)
     e.controls["lr"].value = 10.0
     assert "too large" in e.readout.value or "Diverged" in e.readout.value
+    settings = e.values()
+    expected = train_2d(settings["dataset"], settings["width"], settings["depth"], settings["lr"],
+                        settings["epochs"])
+    np.testing.assert_array_equal(e.result.loss, expected.loss)
+
+
+def test_train_2d_epochs_yields_the_run_after_every_epoch():
+    runs = list(train_2d_epochs("moons", 4, 1, 0.1, 9))
+    whole = train_2d("moons", 4, 1, 0.1, 9)
+    assert [len(r.loss) for r in runs] == list(range(1, 10))
+    assert [finished(r) for r in runs] == [False] * 8 + [True]
+    assert "epoch 3 of 9" in runs[2].message and runs[-1].message == whole.message
+    np.testing.assert_array_equal(runs[-1].loss, whole.loss)
+    assert [len(r.snapshots) for r in runs] == [sum(e <= k for e in snapshot_epochs(9))
+                                                for k in range(1, 10)]
+    early_rise = runs[0]._replace(loss=np.array([0.5, 0.6]), epochs=5)
+    assert not failed(early_rise)             # judged "not learning" only when finished
+
+
+def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_progress():
+    async def moves():
+        e = LiveTrainingExplorer(epochs=40)   # the first run: trained whole, even in a loop
+        assert e.training is None and len(e.result.loss) == 40
+        e.controls["width"].value = 4
+        assert len(e.result.loss) == 1 and e.training is not None   # its first epoch, at once
+        assert "epoch 1 of 40" in e.readout.value and e.progress.value == 1
+        for _ in range(10):                   # the kernel reads messages between these epochs
+            await asyncio.sleep(0)
+        assert e.progress.value == 11 and e.result.snapshots[-1][0] == len(e.result.loss)
+        e.controls["lr"].value = 0.5          # a move in the middle of the run
+        assert len(e.result.loss) == 1 and e.progress.value == 1
+        frames = e.frames
+        while e.training is not None:
+            await asyncio.sleep(0)
+        return e, frames
+
+    e, frames = asyncio.run(moves())
+    assert ("moons", 4, 2, 0.1, 40) not in e.finished         # the first run stopped
+    np.testing.assert_array_equal(e.result.loss, train_2d("moons", 4, 2, 0.5, 40).loss)
+    assert e.frames - frames == len(snapshot_epochs(40)) - 1   # each later snapshot, once
+    assert e.image.value == e.full_render() and "After 40 epochs" in e.readout.value
+    draws = e.frames
+    e.controls["lr"].value = 0.1                                  # settings of a finished run
+    e.controls["lr"].value = 0.5
+    assert e.training is None and e.frames == draws and len(e.result.loss) == 40
 
 
 # -- the sweep and the guessing game --------------------------------------------------------------

@@ -115,9 +115,14 @@ class Explorer:
         if change is not None and values == self.shown_values:
             return
         self.shown_values = values
+        self.show(lambda: self.compute(**values))
+
+    def show(self, compute):
+        """Set ``result`` to ``compute()`` and show it: the picture, its text alternative and the
+        readout (or, if the numbers overflow, ``error`` and a warning in the readout)."""
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             try:
-                self.result = self.compute(**values)
+                self.result = compute()
                 self.error = None
             except (OverflowError, FloatingPointError, ValueError) as exc:
                 self.error = str(exc)

@@ -147,6 +147,8 @@ class BlitExplorer(Explorer):
         base = min(bases, key=lambda k: sum(a != b for a, b in zip(k[1], states)))
         axes = self.figure.axes
         redraw = {i for i, (a, b) in enumerate(zip(base[1], states)) if a != b}
+        redraw |= {j for j, ax in enumerate(axes) for i in redraw   # twins, say: drawn together
+                   if ax.get_position().overlaps(axes[i].get_position())}
         kept = [i for i in range(len(axes)) if i not in redraw and axes[i].get_visible()]
         boxes = self._boxes[base]
         boxes.update(self.axes_boxes([i for i in kept if i not in boxes]))  # as in base

@@ -40,8 +40,10 @@ def may_paint(artist, box, renderer):
     clip = artist.get_clip_box() if artist.get_clip_on() else None
     if clip is not None and not clip.padded(REACH).overlaps(box):
         return False                        # it paints inside its clip box (the axes) only
-    if isinstance(artist, Text) and artist.get_bbox_patch() is not None:
-        return True                         # its box is placed only when it is drawn
+    if isinstance(artist, Text) and artist.get_bbox_patch() is not None:   # a box round it:
+        style = artist.get_bbox_patch().get_boxstyle()                      # pad × font size
+        pad = getattr(style, "pad", 1.0) * renderer.points_to_pixels(artist.get_fontsize())
+        return artist.get_window_extent(renderer).padded(pad + REACH).overlaps(box)
     if isinstance(artist, Line2D) and artist.get_drawstyle() == "default":
         path = artist.get_transform().transform_path(artist.get_path())   # in pixels
         if not np.all(np.isfinite(path.vertices)):

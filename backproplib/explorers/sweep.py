@@ -2,7 +2,7 @@
 
 Pure functions (each returns one named record):
     lr_width_sweep(lrs, widths, ...)      trains one network per (learning rate, width) on the
-                                          spirals (``live_training.train_2d``) and keeps the final
+                                          spirals (``plane_training.train_2d``) and keeps the final
                                           loss and accuracy of each, and whether it diverged
     sweep_reveal(sweep, i, j, predicted)  the result of cell (i, j) and the verdict on the guess
 Explorer: ``SweepRevealExplorer(sweep)``: pick a cell, commit a prediction of its accuracy,
@@ -21,7 +21,7 @@ from matplotlib.patches import Rectangle
 from ..errors import ConfigError
 from .blit import BlitExplorer
 from .kept import KeptPictures
-from .live_training import not_learning, train_2d
+from .plane_training import not_learning, train_2d
 from .reveal import Verdict, judge_prediction, reveal_button
 from .style import BLACK, SEQUENTIAL_CMAP, VERMILLION
 
