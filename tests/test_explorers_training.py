@@ -5,6 +5,7 @@ headless by setting every control, including the extremes of each slider.
 """
 
 import asyncio
+import itertools
 import math
 
 import numpy as np
@@ -12,6 +13,7 @@ import pytest
 
 from backproplib import BinaryCrossEntropy, mlp, train
 from backproplib.errors import ConfigError, ShapeError
+from backproplib.explorers import live_training
 from backproplib.explorers.descent import (
     STEEP,
     BatchNoiseExplorer,
@@ -234,6 +236,15 @@ def test_train_2d_epochs_yields_the_run_after_every_epoch():
     assert not failed(early_rise)             # judged "not learning" only when finished
 
 
+async def until_trained(explorer, epochs=1000):
+    """Let the event loop run until the explorer's run in progress ends (at most ``epochs``)."""
+    for _ in range(epochs):
+        if explorer.training is None:
+            return
+        await asyncio.sleep(0)
+    raise AssertionError(f"still training after {epochs} steps of the event loop")
+
+
 def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_progress():
     async def moves():
         e = LiveTrainingExplorer(epochs=40)   # the first run: trained whole, even in a loop
@@ -247,8 +258,7 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
         e.controls["lr"].value = 0.5          # a move in the middle of the run
         assert len(e.result.loss) == 1 and e.progress.value == 1
         frames = e.frames
-        while e.training is not None:
-            await asyncio.sleep(0)
+        await until_trained(e)
         return e, frames
 
     e, frames = asyncio.run(moves())
@@ -260,6 +270,25 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
     e.controls["lr"].value = 0.1                                  # settings of a finished run
     e.controls["lr"].value = 0.5
     assert e.training is None and e.frames == draws and len(e.result.loss) == 40
+
+
+def test_a_failure_in_the_middle_of_a_run_is_said_in_the_readout(monkeypatch):
+    """An epoch trained in the event loop that fails says so where the learner looks, as a
+    failing first epoch does, instead of stopping silently in the kernel's log."""
+    def failing(*settings):
+        yield from itertools.islice(train_2d_epochs(*settings), 3)
+        raise OverflowError("the weights overflowed")
+
+    async def move():
+        e = LiveTrainingExplorer(epochs=20)
+        monkeypatch.setattr(live_training, "train_2d_epochs", failing)
+        e.controls["width"].value = 4
+        await until_trained(e)
+        return e
+
+    e = asyncio.run(move())
+    assert e.error == "the weights overflowed" and "cannot be computed" in e.readout.value
+    assert e.progress.value == 3 and ("moons", 4, 2, 0.1, 20) not in e.finished
 
 
 # -- the sweep and the guessing game --------------------------------------------------------------

@@ -41,6 +41,8 @@ from .render import (
 )
 from .style import EXPLORER_RC
 
+#: what numbers that overflow raise in ``compute``: shown as a warning in the readout
+COMPUTE_ERRORS = (OverflowError, FloatingPointError, ValueError)
 #: the width of a control besides its description (slider and value, or menu)
 CONTROL_WIDTH = "16em"
 #: the readout takes the rest of the row, but wraps below the controls when narrower than this
@@ -124,18 +126,20 @@ class Explorer:
             try:
                 self.result = compute()
                 self.error = None
-            except (OverflowError, FloatingPointError, ValueError) as exc:
-                self.error = str(exc)
-        if self.error is not None:
-            self.readout.value = warning_html(f"These settings cannot be computed: {self.error}")
-            self.image.alt = plain_text(self.readout.value)
-            return
+            except COMPUTE_ERRORS as exc:
+                return self.show_error(str(exc))
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
         pixels, readout = self.render(), self.describe(self.result)
         self.image.show(pixels)
         self.image.alt = self.alt_text()
         self.readout.value = readout   # after the picture, which takes the page longer to show
+
+    def show_error(self, message):
+        """Say in the readout that these settings cannot be computed, and why (``error``)."""
+        self.error = message
+        self.readout.value = warning_html(f"These settings cannot be computed: {message}")
+        self.image.alt = plain_text(self.readout.value)
 
     def render(self):
         """The figure's pixels, (H, W, 4) RGBA (``BlitExplorer`` redraws only what moves)."""

@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import ListedColormap
 
+from .base import COMPUTE_ERRORS
 from .blit import BlitExplorer, decades
 from .plane_training import DATASETS, failed, finished, last, train_2d_epochs
 from .style import BLACK, BLUE, DIVERGING_CMAP, MARKERS, MIN_FONT_SIZE, ORANGE, VERMILLION
@@ -117,8 +118,12 @@ class LiveTrainingExplorer(BlitExplorer):
         scheduled; nothing if a move of a control has started another run meanwhile."""
         if training is not self.training:
             return
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            run = next(training)
+        try:
+            with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+                run = next(training)
+        except COMPUTE_ERRORS as exc:     # as in the first epoch (Explorer.show)
+            self.training = None
+            return self.show_error(str(exc))
         self.progress.value = len(run.loss)
         if finished(run):
             self.training = None

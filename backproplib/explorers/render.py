@@ -214,12 +214,12 @@ def pillow_png(rgba, compress_level=PNG_COMPRESS_LEVEL):
 
 
 def still_png(canvas):
-    """A small PNG of the canvas as it is now, for saving in a notebook (256 colours)."""
+    """A small PNG of the canvas as it is now, for saving in a notebook (in 128 colours)."""
     from PIL import Image
 
     picture = Image.fromarray(np.asarray(canvas.buffer_rgba()), "RGBA").convert("RGB")
     buffer = io.BytesIO()
-    picture.quantize(256, method=Image.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
+    picture.quantize(128, method=Image.Quantize.MEDIANCUT).save(buffer, "PNG", optimize=True)
     return buffer.getvalue()
 
 
