@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-from backproplib.course.launch import build_lab_argv
+from backproplib.course.launch import ONE_THREAD, build_lab_argv
 
 #: settings given to the throw-away JupyterLab: plugin id -> settings
 LAB_SETTINGS = {
@@ -82,7 +82,9 @@ class JupyterLabServer:
             "--LabApp.expose_app_in_browser=True"]
 
     def env(self):
-        env = dict(os.environ)
+        """The course command's environment (``lab_environment``: one thread for numpy in the
+        kernels), with JupyterLab's state in ``work_dir``."""
+        env = {**ONE_THREAD, **os.environ}
         for name, sub in (("JUPYTERLAB_SETTINGS_DIR", "settings"),
                           ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
                           ("JUPYTER_RUNTIME_DIR", "runtime"),

@@ -111,6 +111,14 @@ def test_lab_environment_keeps_other_config_folders(tmp_path):
     assert written == launch.LAB_DEFAULTS
 
 
+def test_the_course_kernels_run_numpy_on_one_thread_unless_told_otherwise(tmp_path):
+    env = launch.lab_environment(tmp_path / "config", {"PATH": "/bin"})
+    assert {env[name] for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS",
+                                   "MKL_NUM_THREADS")} == {"1"}
+    chosen = launch.lab_environment(tmp_path / "config", {"OPENBLAS_NUM_THREADS": "4"})
+    assert chosen["OPENBLAS_NUM_THREADS"] == "4" and chosen["OMP_NUM_THREADS"] == "1"
+
+
 # -- doctor: what a first open shows is told apart from a missing widgets extension -----------
 
 def test_first_open_check_explains_still_pictures_and_untrusted_lessons():

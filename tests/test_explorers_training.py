@@ -30,7 +30,7 @@ from backproplib.explorers.digits import (
     read_digit,
     train_digits,
 )
-from backproplib.explorers.live_training import LiveTrainingExplorer
+from backproplib.explorers.live_training import LiveTrainingExplorer, contour_line, upsample
 from backproplib.explorers.plane_training import (
     decision_grid,
     failed,
@@ -270,6 +270,22 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
     e.controls["lr"].value = 0.1                                  # settings of a finished run
     e.controls["lr"].value = 0.5
     assert e.training is None and e.frames == draws and len(e.result.loss) == 40
+
+
+def test_the_shading_interpolates_P_linearly_and_the_boundary_is_where_P_is_one_half():
+    rng = np.random.default_rng(0)
+    P = rng.random((6, 5))
+    big = upsample(P, 31, 17)
+    assert big.shape == (31, 17) and big[0, 0] == P[0, 0] and big[-1, -1] == pytest.approx(P[-1, -1])
+    rows = np.array([np.interp(np.linspace(0, 4, 17), np.arange(5), row) for row in P])
+    expected = np.array([np.interp(np.linspace(0, 5, 31), np.arange(6), col) for col in rows.T]).T
+    np.testing.assert_allclose(big, expected, atol=1e-12)
+    xs, ys = np.linspace(-1, 1, 9), np.linspace(0, 2, 7)
+    x, y = contour_line(xs, ys, np.tile((xs + 1) / 2, (7, 1)), 0.5)   # P = (x + 1) / 2
+    assert np.isnan(x[-1]) and np.isnan(y[-1])                        # the end of a piece
+    np.testing.assert_allclose(x[:-1], 0.0, atol=1e-12)
+    assert np.nanmin(y) == 0 and np.nanmax(y) == 2
+    assert contour_line(xs, ys, np.zeros((7, 9)), 0.5) == ([], [])    # no P of 0.5: no line
 
 
 def test_a_failure_in_the_middle_of_a_run_is_said_in_the_readout(monkeypatch):

@@ -11,7 +11,8 @@ JupyterLab runs in its own session, so Ctrl+C (SIGINT) or SIGTERM reaches this c
 it then asks JupyterLab to shut down cleanly (its kernels first), waits, and ends whatever is
 left if that takes too long — no server or kernel outlives the command. For the course, the
 pop-up asking whether to fetch Jupyter news is off and nothing is fetched (``LAB_DEFAULTS``,
-given as default settings, so a learner's own settings still win).
+given as default settings, so a learner's own settings still win). The kernels run numpy's
+matrix products on one thread (``ONE_THREAD``).
 """
 
 import json
@@ -31,6 +32,10 @@ LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "fa
 #: the kernel connection JupyterLab uses for the course: messages leave at once (lab_socket.py)
 CONNECTION_OPTION = ("--ServerApp.kernel_websocket_connection_class="
                      "backproplib.course.lab_socket.ImmediateConnection")
+#: the kernels' numerical libraries use one thread (unless the environment already says how
+#: many): the explorers' matrix products are small, and a second thread makes them wait for
+#: a core the browser is using (``lab_environment``)
+ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 #: seconds JupyterLab gets to shut down (kernels included) before it is ended by force
 SHUTDOWN_SECONDS = 20
 
@@ -133,8 +138,8 @@ def register(subparsers):
 
 def lab_environment(config_dir, environ=None):
     """The environment for JupyterLab: ``environ`` plus a Jupyter config folder (created in
-    ``config_dir``) holding ``LAB_DEFAULTS`` as default settings."""
-    env = dict(os.environ if environ is None else environ)
+    ``config_dir``) holding ``LAB_DEFAULTS`` as default settings, and ``ONE_THREAD``."""
+    env = {**ONE_THREAD, **(os.environ if environ is None else environ)}
     path = Path(config_dir, "labconfig", "default_setting_overrides.json")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(LAB_DEFAULTS, indent=2), encoding="utf-8")

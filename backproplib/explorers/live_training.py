@@ -6,12 +6,13 @@ and starts the new one at once.
 """
 
 import asyncio
+import functools
 import math
 
 import ipywidgets as widgets
 import numpy as np
+from contourpy import contour_generator
 from matplotlib import colormaps
-from matplotlib.colors import ListedColormap
 
 from .base import COMPUTE_ERRORS
 from .blit import BlitExplorer, decades
@@ -20,8 +21,11 @@ from .style import BLACK, BLUE, DIVERGING_CMAP, MARKERS, MIN_FONT_SIZE, ORANGE, 
 
 #: how many finished runs the explorer keeps (going back to their settings shows them at once)
 KEEP_RUNS = 16
-#: the shading of P(class 1): DIVERGING_CMAP at 60 % over the white background, made opaque
-SHADING = ListedColormap(0.4 + 0.6 * colormaps[DIVERGING_CMAP](np.linspace(0, 1, 256))[:, :3])
+#: the shading of P(class 1): one colour per tenth (0–0.1, ..., 0.9–1), from DIVERGING_CMAP
+#: at 60 % over the white background, made opaque
+BANDS = 10
+COLOURS = (255 * (0.4 + 0.6 * colormaps[DIVERGING_CMAP]((np.arange(BANDS) + 0.5) / BANDS))).round()
+COLOURS = COLOURS.astype(np.uint8)   # (BANDS, 4) bytes, RGBA
 
 
 class LiveTrainingExplorer(BlitExplorer):
@@ -62,11 +66,11 @@ class LiveTrainingExplorer(BlitExplorer):
         self.ax_plane, self.ax_loss = fig.subplots(1, 2, width_ratios=[1, 1.2])
         ax = self.ax_plane
         self.shading = ax.imshow(np.zeros((2, 2, 4), np.uint8), origin="lower", aspect="auto",
-                                 interpolation="bilinear")
+                                 interpolation="nearest", interpolation_stage="rgba")
         self.points = [ax.plot([], [], linestyle="none", marker=MARKERS[k], ms=3.5, color=colour,
                                mec=BLACK, mew=0.4, label=f"class {k}")[0]
                        for k, colour in enumerate([BLUE, ORANGE])]
-        self.boundary = None      # the contour P = 0.5 (a new one is made for each picture)
+        (self.boundary,) = ax.plot([], [], color=BLACK, lw=2)   # the contour P = 0.5
         self.banner = ax.text(0.5, 0.5, "", transform=ax.transAxes, ha="center", va="center",
                               color="white", fontweight="bold", bbox=dict(facecolor=VERMILLION))
         ax.set(xticks=[], yticks=[])
@@ -86,9 +90,9 @@ class LiveTrainingExplorer(BlitExplorer):
 
     def moving_in_order(self):
         """The artists ``draw`` changes, in the order a full render draws them."""
-        return [self.shading, *self.points, *([self.boundary] if self.boundary else []),
-                *self.ax_plane.spines.values(), self.banner, self.ax_plane.title, self.loss_line,
-                *self.ax_loss.spines.values(), self.acc_line, *self.ax_acc.spines.values()]
+        return [self.shading, *self.points, self.boundary, *self.ax_plane.spines.values(),
+                self.banner, self.ax_plane.title, self.loss_line, *self.ax_loss.spines.values(),
+                self.acc_line, *self.ax_acc.spines.values()]
 
     def compute(self, dataset, width, depth, lr, epochs):
         """Settings seen before: their finished run. Otherwise a new run: in the event loop its
@@ -143,17 +147,15 @@ class LiveTrainingExplorer(BlitExplorer):
     def draw(self, r):
         ax = self.ax_plane
         xs, ys = r.grid
-        if self.boundary is not None:
-            self.boundary.remove()
-            self.boundary = None
         if r.snapshots:
             epoch, P = r.snapshots[-1]
-            self.shading.set_data(SHADING(P, bytes=True))   # (n, n, 4) colours
-            self.boundary = ax.contour(xs, ys, P, levels=[0.5], colors=BLACK, linewidths=2)
+            self.shading.set_data(self.shades(P))
+            self.boundary.set_data(*contour_line(xs, ys, P, 0.5))
             ax.set_title(f"boundary P = 0.5 after epoch {epoch}")
         else:
             ax.set_title("no boundary: the first epoch diverged")
         self.shading.set_visible(bool(r.snapshots))
+        self.boundary.set_visible(bool(r.snapshots))
         self.shading.set_extent((xs[0], xs[-1], ys[0], ys[-1]))
         for k, points in enumerate(self.points):
             points.set_data(*r.X[r.y == k].T)
@@ -170,10 +172,42 @@ class LiveTrainingExplorer(BlitExplorer):
             self.ax_loss.set_ylim(decades(floor.min(), floor.max()))
         self.moving = self.moving_in_order()
 
+    def shades(self, P):
+        """The colours of P (n, n) on the plane's pixels, (H, W, 4) bytes: P interpolated
+        between the grid points (bilinear), then coloured by its tenth."""
+        box = self.ax_plane.get_window_extent()
+        P = upsample(P, round(box.height), round(box.width))
+        return np.take(COLOURS, np.minimum((P * BANDS).astype(int), BANDS - 1), axis=0)
+
     def describe(self, r):
         colour = VERMILLION if failed(r) else BLACK
         return (f"{r.dataset}, {r.depth} hidden layer(s) of {r.width} tanh units, η = {r.lr:.3f}, "
                 f"momentum 0.9, batches of 20<br><span style='color:{colour}'>{r.message}</span>")
+
+
+def upsample(P, height, width):
+    """P (m, n) interpolated linearly along each axis to (height, width): the values at height
+    × width evenly spaced points spanning the same rectangle (corners on corners)."""
+    return along(P.shape[0], height) @ P @ along(P.shape[1], width).T
+
+
+def contour_line(xs, ys, P, level):
+    """The curves where P (n, n) on the grid xs × ys equals ``level``, as one polyline (x, y)
+    whose pieces are separated by NaN (a break in a matplotlib line)."""
+    pieces = contour_generator(xs, ys, P).lines(level)        # [(k, 2) points, ...]
+    points = [np.vstack([piece, [(np.nan, np.nan)]]) for piece in pieces]
+    return np.vstack(points).T if points else ([], [])
+
+
+@functools.lru_cache
+def along(n, size):
+    """(size, n) weights of linear interpolation from n evenly spaced points to ``size``."""
+    x = np.linspace(0, n - 1, size)
+    left = np.minimum(np.floor(x).astype(int), n - 2)
+    weights = np.zeros((size, n))
+    weights[np.arange(size), left] = left + 1 - x
+    weights[np.arange(size), left + 1] = x - left
+    return weights
 
 
 def running_loop():
