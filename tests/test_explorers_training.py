@@ -5,11 +5,13 @@ headless by setting every control, including the extremes of each slider.
 """
 
 import asyncio
+import io
 import itertools
 import math
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from backproplib import BinaryCrossEntropy, mlp, train
 from backproplib.errors import ConfigError, ShapeError
@@ -30,7 +32,12 @@ from backproplib.explorers.digits import (
     read_digit,
     train_digits,
 )
-from backproplib.explorers.live_training import LiveTrainingExplorer, contour_line, upsample
+from backproplib.explorers.live_training import (
+    COLOURS,
+    LiveTrainingExplorer,
+    contour_line,
+    upsample,
+)
 from backproplib.explorers.plane_training import (
     decision_grid,
     failed,
@@ -286,6 +293,26 @@ def test_the_shading_interpolates_P_linearly_and_the_boundary_is_where_P_is_one_
     np.testing.assert_allclose(x[:-1], 0.0, atol=1e-12)
     assert np.nanmin(y) == 0 and np.nanmax(y) == 2
     assert contour_line(xs, ys, np.zeros((7, 9)), 0.5) == ([], [])    # no P of 0.5: no line
+
+
+def test_the_shading_shows_each_tenth_of_P_where_it_is():
+    """P = 0.95 in the left third of the plane's grid, 0.05 in the top of the rest, 0.55 below:
+    the plane's pixels there have the colours of those tenths."""
+    e = LiveTrainingExplorer(epochs=10)
+    xs, ys = e.result.grid
+    P = np.where(ys[:, None] > np.mean(ys), 0.05, 0.55) * np.ones((len(ys), len(xs)))
+    P[:, xs < xs[0] + (xs[-1] - xs[0]) / 3] = 0.95
+    e.shading.set_P(P)
+    e.points[0].set_visible(False), e.points[1].set_visible(False), e.boundary.set_visible(False)
+    pixels = np.asarray(Image.open(io.BytesIO(e.full_render())))
+    box = e.ax_plane.get_window_extent()
+    top, left = pixels.shape[0] - box.y1, box.x0              # of the plane, in pixel rows
+
+    def at(fx, fy):              # the pixel a fraction fx across, fy down the plane
+        return tuple(pixels[int(top + fy * box.height), int(left + fx * box.width)])
+    assert at(0.15, 0.3) == tuple(COLOURS[9]) == at(0.15, 0.7)   # left: 0.9–1 everywhere
+    assert at(0.7, 0.3) == tuple(COLOURS[0])                     # upper right: 0–0.1
+    assert at(0.7, 0.7) == tuple(COLOURS[5])                     # lower right: 0.5–0.6
 
 
 def test_a_failure_in_the_middle_of_a_run_is_said_in_the_readout(monkeypatch):
