@@ -54,8 +54,9 @@ def test_training_redraws_as_it_goes_then_reveals_the_gradient_and_the_verdict()
     hidden_limits = ex.ax_grad.get_ylim()
     ex.controls["train"].value = True
     training = [text for text in readouts if "Training…" in text]
-    assert len(training) >= 15                          # a redraw every 10 steps of 200
-    assert "step 10 of 200" in training[0] and "<progress value='10' max='200'>" in training[0]
+    assert len(training) >= 16                 # after the first step, then every 10 steps of 200
+    assert "step 1 of 200" in training[0] and "<progress value='1' max='200'>" in training[0]
+    assert "step 10 of 200" in training[1]
     assert len(set(pictures)) >= 15                     # the picture changed at every redraw
     assert ex.result.phase == "done" and len(ex.records) == 200
     assert "Your prediction did not hold" in ex.readout.value and "fails" in ex.readout.value

@@ -81,7 +81,8 @@ class MemoryTaskExplorer(BlitExplorer):
         self.controls["train"].disabled = self.controls["prediction"].value is None
 
     def train(self, change):
-        """Run ``train_memory`` for the current settings, redrawing every few dozen steps."""
+        """Run ``train_memory`` for the current settings, redrawing after the first step (the
+        press is answered at once) and then every few dozen steps."""
         if not change["new"] or self.running:
             return
         v = self.values()
@@ -96,7 +97,7 @@ class MemoryTaskExplorer(BlitExplorer):
             for record in train_memory(net, v["delay"], v["steps"], lr=LR,
                                        clip=v["clip"] or None):
                 self.records.append(record)
-                if record.step % every == 0 and record.step < v["steps"]:
+                if (record.step == 1 or record.step % every == 0) and record.step < v["steps"]:
                     self.update()
         finally:
             self.running = False
