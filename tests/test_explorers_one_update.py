@@ -13,6 +13,7 @@ from test_explorers_fast_pictures import BUILD
 
 from backproplib.explorers.digits import DigitExplorer, train_digits
 from backproplib.explorers.live_training import LiveTrainingExplorer
+from backproplib.explorers.style import EXPLORER_RC
 from benchmarks.explorers import find_explorers, other_value
 
 #: (explorer, control) pairs that draw several pictures for one change on purpose: a Train
@@ -74,3 +75,12 @@ def test_each_move_draws_the_figure_once(name):
         assert explorer.shown_values == explorer.values(), (
             f"{name}: after moving {control_name}, the picture is not of the controls' settings")
     assert moved >= 1, f"{name}: no control could be moved"
+
+
+@pytest.mark.parametrize("name", sorted(BUILDERS))
+def test_titles_sit_where_matplotlib_would_put_them(name, monkeypatch):
+    """Explorers put titles just above their axes (``EXPLORER_RC``) instead of letting
+    matplotlib find the place at every draw: the picture is the same."""
+    placed = BUILDERS[name]().image.value
+    monkeypatch.setitem(EXPLORER_RC, "axes.titley", None)       # matplotlib finds the place
+    assert BUILDERS[name]().image.value == placed

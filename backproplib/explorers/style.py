@@ -23,7 +23,9 @@ DIVERGING_CMAP = "PuOr_r"
 POSITIVE, NEGATIVE = "#B25706", "#532687"
 #: the smallest font size (points) of any text in an explorer: legible in a 1024-pixel window
 MIN_FONT_SIZE = 10
-#: matplotlib settings while an explorer builds its figure: text a little larger than usual
+#: matplotlib settings while an explorer builds its figure: text a little larger than usual;
+#: titles just above their axes (where matplotlib would put them: no explorer has labels
+#: above an axes), which spares matplotlib finding that place at every draw (6–8 ms)
 EXPLORER_RC = {"font.size": 11, "axes.titlesize": 11, "axes.labelsize": 11,
                "xtick.labelsize": MIN_FONT_SIZE, "ytick.labelsize": MIN_FONT_SIZE,
-               "legend.fontsize": MIN_FONT_SIZE}
+               "legend.fontsize": MIN_FONT_SIZE, "axes.titley": 1.0}
