@@ -261,19 +261,14 @@ ARM_JS = """(i) => {
   window.__bpObserver = observer;
 }"""
 
-#: wait until nothing in explorer i has changed for ``quiet`` ms (at most ``limit`` ms); returns
-#: the ms waited. A watcher per explorer, set up at the first call, notes its last change.
-SETTLE_JS = """([i, quiet, limit]) => new Promise(resolve => {
+#: wait while explorer i says it is busy (still drawing for the last move: training), at most
+#: ``limit`` ms; returns the ms waited
+SETTLE_JS = """([i, limit]) => new Promise(resolve => {
   const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
-  if (!explorer.__bpLastChange) {
-    explorer.__bpLastChange = performance.now();
-    new MutationObserver(() => { explorer.__bpLastChange = performance.now(); })
-      .observe(explorer, {subtree: true, attributes: true, childList: true, characterData: true});
-  }
   const start = performance.now();
   const check = () => {
     const now = performance.now();
-    if (now - explorer.__bpLastChange >= quiet || now - start >= limit) resolve(now - start);
+    if (!explorer.classList.contains('backprop-busy') || now - start >= limit) resolve(now - start);
     else setTimeout(check, 5);
   };
   check();
@@ -383,16 +378,14 @@ def keys_for(page, control, forward=True):
     return ["ArrowUp" if forward else "ArrowDown"]
 
 
-#: a key is pressed once nothing in the explorer has changed for this long: a live explorer's
-#: training has ended, so that no picture of a run in progress is taken for the answer
-SETTLED_MS = 150
-#: ... but not longer than this (seconds): a run of 300 epochs of the widest network
+#: seconds to wait at most for a busy explorer (a run of 300 epochs of the widest network)
 SETTLE_LIMIT_S = 30
 
 
 def press_and_time(page, explorer, control, forward=True, timeout_s=5.0):
-    """Focus ``control`` of explorer number ``explorer``, wait until the explorer has settled
-    (``SETTLED_MS``), press its key, and wait for the output.
+    """Focus ``control`` of explorer number ``explorer``, wait while it says it is busy (a
+    live explorer training: a picture of that run must not be taken for the answer), press its
+    key, and wait for the output.
 
     Returns {"image_ms": time from the (last) key press to the new image decoded and painted
     (None if the image did not change), "readout_ms": ... to the new readout (None), "key"}.
@@ -400,7 +393,7 @@ def press_and_time(page, explorer, control, forward=True, timeout_s=5.0):
     keys = keys_for(page, control, forward)
     handle = page.locator(f"[data-bp-control='{control['index']}']").first
     handle.focus()
-    page.evaluate(SETTLE_JS, [explorer, SETTLED_MS, SETTLE_LIMIT_S * 1000])
+    page.evaluate(SETTLE_JS, [explorer, SETTLE_LIMIT_S * 1000])
     page.evaluate(ARM_JS, explorer)
     for key in keys:
         page.keyboard.press(key)

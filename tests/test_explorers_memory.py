@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from backproplib.explorers.base import BUSY
 from backproplib.explorers.memory import FLOOR, MemoryTaskExplorer
 from backproplib.explorers.memory_readout import PREDICTIONS, describe_memory, memory_readout
 from backproplib.memory_task import MemoryStep, memory_network, summarise_memory_run, train_memory
@@ -51,8 +52,11 @@ def test_training_redraws_as_it_goes_then_reveals_the_gradient_and_the_verdict()
     pictures, readouts = [], []
     ex.image.observe(lambda change: pictures.append(ex.image.value), names="shown")
     ex.readout.observe(lambda change: readouts.append(change["new"]), names="value")
+    busy = []
+    ex.image.observe(lambda change: busy.append(BUSY in ex.widget._dom_classes), names="shown")
     hidden_limits = ex.ax_grad.get_ylim()
     ex.controls["train"].value = True
+    assert busy[0] and not busy[-1] and BUSY not in ex.widget._dom_classes   # told the page
     training = [text for text in readouts if "Training…" in text]
     assert len(training) >= 16                 # after the first step, then every 10 steps of 200
     assert "step 1 of 200" in training[0] and "<progress value='1' max='200'>" in training[0]

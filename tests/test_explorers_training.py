@@ -16,6 +16,7 @@ from PIL import Image
 from backproplib import BinaryCrossEntropy, mlp, train
 from backproplib.errors import ConfigError, ShapeError
 from backproplib.explorers import live_training
+from backproplib.explorers.base import BUSY
 from backproplib.explorers.descent import (
     STEEP,
     BatchNoiseExplorer,
@@ -256,8 +257,10 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
     async def moves():
         e = LiveTrainingExplorer(epochs=40)   # the first run: trained whole, even in a loop
         assert e.training is None and len(e.result.loss) == 40
+        assert BUSY not in e.widget._dom_classes
         e.controls["width"].value = 4
         assert len(e.result.loss) == 1 and e.training is not None   # its first epoch, at once
+        assert BUSY in e.widget._dom_classes                          # the page is told
         assert "epoch 1 of 40" in e.readout.value and e.progress.value == 1
         for _ in range(10):                   # the kernel reads messages between these epochs
             await asyncio.sleep(0)
@@ -273,6 +276,7 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
     np.testing.assert_array_equal(e.result.loss, train_2d("moons", 4, 2, 0.5, 40).loss)
     assert e.frames - frames == len(snapshot_epochs(40)) - 1   # each later snapshot, once
     assert e.image.value == e.full_render() and "After 40 epochs" in e.readout.value
+    assert BUSY not in e.widget._dom_classes
     draws = e.frames
     e.controls["lr"].value = 0.1                                  # settings of a finished run
     e.controls["lr"].value = 0.5
@@ -332,6 +336,7 @@ def test_a_failure_in_the_middle_of_a_run_is_said_in_the_readout(monkeypatch):
     e = asyncio.run(move())
     assert e.error == "the weights overflowed" and "cannot be computed" in e.readout.value
     assert e.progress.value == 3 and ("moons", 4, 2, 0.1, 20) not in e.finished
+    assert BUSY not in e.widget._dom_classes
 
 
 # -- the sweep and the guessing game --------------------------------------------------------------

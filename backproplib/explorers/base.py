@@ -41,6 +41,8 @@ from .render import (
 )
 from .style import EXPLORER_RC
 
+#: the class of an explorer still drawing pictures for the last move (training, say)
+BUSY = "backprop-busy"
 #: what numbers that overflow raise in ``compute``: shown as a warning in the readout
 COMPUTE_ERRORS = (OverflowError, FloatingPointError, ValueError)
 #: the width of a control besides its description (slider and value, or menu)
@@ -134,6 +136,14 @@ class Explorer:
         self.image.show(pixels)
         self.image.alt = self.alt_text()
         self.readout.value = readout   # after the picture, which takes the page longer to show
+
+    def set_busy(self, busy):
+        """Mark the explorer in the page as busy (``BUSY``: still drawing for the last move, as
+        while training) or not."""
+        if busy:
+            self.widget.add_class(BUSY)
+        else:
+            self.widget.remove_class(BUSY)
 
     def show_error(self, message):
         """Say in the readout that these settings cannot be computed, and why (``error``)."""

@@ -113,6 +113,7 @@ class LiveTrainingExplorer(BlitExplorer):
                     self.training = training
                     loop.call_soon(self.train_on, training)
         self.progress.value = len(run.loss)
+        self.set_busy(self.training is not None)
         if finished(run):
             self.keep(key, run)
         return run
@@ -127,10 +128,12 @@ class LiveTrainingExplorer(BlitExplorer):
                 run = next(training)
         except COMPUTE_ERRORS as exc:     # as in the first epoch (Explorer.show)
             self.training = None
+            self.set_busy(False)
             return self.show_error(str(exc))
         self.progress.value = len(run.loss)
         if finished(run):
             self.training = None
+            self.set_busy(False)
             self.keep((run.dataset, run.width, run.depth, run.lr, run.epochs), run)
         else:
             asyncio.get_running_loop().call_soon(self.train_on, training)

@@ -107,6 +107,7 @@ class MemoryTaskExplorer(BlitExplorer):
             self.controls["train"].value = False            # redraws the finished run
 
     def lock(self, locked):
+        self.set_busy(locked)
         for control in self.controls.values():
             control.disabled = locked
         self.controls["train"].description = "Training…" if locked else "Train"
