@@ -268,10 +268,13 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
         e.controls["lr"].value = 0.5          # a move in the middle of the run
         assert len(e.result.loss) == 1 and e.progress.value == 1
         frames = e.frames
+        busy = []              # busy when each picture is shown: the page waits for the last
+        e.image.observe(lambda change: busy.append(BUSY in e.widget._dom_classes), names="shown")
         await until_trained(e)
-        return e, frames
+        return e, frames, busy
 
-    e, frames = asyncio.run(moves())
+    e, frames, busy = asyncio.run(moves())
+    assert len(busy) == len(snapshot_epochs(40)) - 1 and all(busy)
     assert ("moons", 4, 2, 0.1, 40) not in e.finished         # the first run stopped
     np.testing.assert_array_equal(e.result.loss, train_2d("moons", 4, 2, 0.5, 40).loss)
     assert e.frames - frames == len(snapshot_epochs(40)) - 1   # each later snapshot, once

@@ -133,13 +133,13 @@ class LiveTrainingExplorer(BlitExplorer):
         self.progress.value = len(run.loss)
         if finished(run):
             self.training = None
-            self.set_busy(False)
             self.keep((run.dataset, run.width, run.depth, run.lr, run.epochs), run)
         else:
             asyncio.get_running_loop().call_soon(self.train_on, training)
         if finished(run) or (run.snapshots and run.snapshots[-1][0] == len(run.loss)):
             self.frames += 1
             self.show(lambda: run)
+        self.set_busy(self.training is not None)      # after the last picture of the run
 
     def keep(self, key, run):
         self.finished.pop(key, None)

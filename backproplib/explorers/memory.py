@@ -105,9 +105,11 @@ class MemoryTaskExplorer(BlitExplorer):
             self.controls["prediction"].disabled = True     # the question is answered
             self.shown_values = None                        # the run changed what they show
             self.controls["train"].value = False            # redraws the finished run
+            self.set_busy(False)                            # after that last picture
 
     def lock(self, locked):
-        self.set_busy(locked)
+        if locked:
+            self.set_busy(True)
         for control in self.controls.values():
             control.disabled = locked
         self.controls["train"].description = "Training…" if locked else "Train"
