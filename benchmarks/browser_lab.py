@@ -23,7 +23,7 @@ from pathlib import Path
 
 import psutil
 
-from backproplib.course.launch import ONE_THREAD, build_lab_argv
+from backproplib.course.launch import build_lab_argv, lab_environment
 
 #: settings given to the throw-away JupyterLab: plugin id -> settings
 LAB_SETTINGS = {
@@ -82,9 +82,9 @@ class JupyterLabServer:
             "--LabApp.expose_app_in_browser=True"]
 
     def env(self):
-        """The course command's environment (``lab_environment``: one thread for numpy in the
-        kernels), with JupyterLab's state in ``work_dir``."""
-        env = {**ONE_THREAD, **os.environ}
+        """The course command's environment (``lab_environment``: its Jupyter config folder,
+        one thread for numpy, no widget echo), with JupyterLab's state in ``work_dir``."""
+        env = lab_environment(self.work_dir / "config")
         for name, sub in (("JUPYTERLAB_SETTINGS_DIR", "settings"),
                           ("JUPYTERLAB_WORKSPACES_DIR", "workspaces"),
                           ("JUPYTER_RUNTIME_DIR", "runtime"),

@@ -27,6 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from backproplib.course.launch import LAB_PAGE_CONFIG
 from backproplib.explorers.base import warning_html
 from backproplib.explorers.render import RUN_TO_MOVE
 from benchmarks.browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
@@ -234,6 +235,17 @@ def test_first_open_shows_a_still_picture_of_every_explorer(page, lab, request):
         output.scroll_into_view_if_needed()
         output.screenshot(path=ARTIFACTS / f"first-open-{first.name}.png")
     page.console.check()
+    request.node.failed_here = False
+
+
+def test_the_course_leaves_out_the_plugins_it_disables(page, lab, request):
+    """The course's page config reaches the page: the busy tab icon, which the page loaded
+    again at every move of an explorer, is not there; the plugin beside it is."""
+    open_notebook(page, lab, "lessons/00_start_here.ipynb", "plugins", kernel=False)
+    plugins = page.evaluate("""(ids) => ids.map(id => window.jupyterapp.hasPlugin(id))""",
+                            [*LAB_PAGE_CONFIG["disabledExtensions"],
+                             "@jupyterlab/application-extension:shell"])
+    assert plugins == [False] * len(LAB_PAGE_CONFIG["disabledExtensions"]) + [True], plugins
     request.node.failed_here = False
 
 

@@ -109,6 +109,10 @@ def test_lab_environment_keeps_other_config_folders(tmp_path):
     written = json.loads((tmp_path / "config" / "labconfig" / "default_setting_overrides.json")
                          .read_text())
     assert written == launch.LAB_DEFAULTS
+    page_config = json.loads((tmp_path / "config" / "labconfig" / "page_config.json").read_text())
+    assert page_config == launch.LAB_PAGE_CONFIG
+    assert page_config["disabledExtensions"] == {
+        "@jupyterlab/application-extension:faviconbusy": True}
 
 
 def test_the_course_kernels_run_numpy_on_one_thread_unless_told_otherwise(tmp_path):
@@ -117,6 +121,28 @@ def test_the_course_kernels_run_numpy_on_one_thread_unless_told_otherwise(tmp_pa
                                    "MKL_NUM_THREADS")} == {"1"}
     chosen = launch.lab_environment(tmp_path / "config", {"OPENBLAS_NUM_THREADS": "4"})
     assert chosen["OPENBLAS_NUM_THREADS"] == "4" and chosen["OMP_NUM_THREADS"] == "1"
+
+
+def test_the_course_kernels_do_not_echo_widget_values_unless_told_otherwise(tmp_path):
+    env = launch.lab_environment(tmp_path / "config", {"PATH": "/bin"})
+    assert env["JUPYTER_WIDGETS_ECHO"] == "0"
+    chosen = launch.lab_environment(tmp_path / "config", {"JUPYTER_WIDGETS_ECHO": "1"})
+    assert chosen["JUPYTER_WIDGETS_ECHO"] == "1"
+
+
+def test_no_echo_is_the_setting_ipywidgets_reads():
+    # ipywidgets reads JUPYTER_WIDGETS_ECHO when it is imported: a kernel started with the
+    # course's environment sends no echo_update message for a value set by the page
+    code = ("import ipywidgets.widgets.widget as w, ipywidgets as ip\n"
+            "s = ip.IntSlider(); sent = []\n"
+            "s._send = lambda msg, buffers=None: sent.append(msg.get('method'))\n"
+            "s.set_state({'value': 3})\n"
+            "print(w.JUPYTER_WIDGETS_ECHO, s.value, sent)")
+    for env, expected in ((launch.NO_ECHO, "False 3 []"), ({"JUPYTER_WIDGETS_ECHO": "1"},
+                                                           "True 3 ['echo_update']")):
+        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, **env},
+                             capture_output=True, text=True, check=True).stdout.strip()
+        assert out == expected
 
 
 # -- doctor: what a first open shows is told apart from a missing widgets extension -----------

@@ -11,8 +11,10 @@ JupyterLab runs in its own session, so Ctrl+C (SIGINT) or SIGTERM reaches this c
 it then asks JupyterLab to shut down cleanly (its kernels first), waits, and ends whatever is
 left if that takes too long — no server or kernel outlives the command. For the course, the
 pop-up asking whether to fetch Jupyter news is off and nothing is fetched (``LAB_DEFAULTS``,
-given as default settings, so a learner's own settings still win). The kernels run numpy's
-matrix products on one thread (``ONE_THREAD``).
+given as default settings, so a learner's own settings still win), and the tab's icon does not
+flicker between busy and idle at every move of an explorer (``LAB_PAGE_CONFIG``). The kernels run numpy's
+matrix products on one thread and do not echo widget values back to the page
+(``KERNEL_ENVIRONMENT``).
 """
 
 import json
@@ -29,6 +31,11 @@ START_NOTEBOOK = "lessons/00_start_here.ipynb"
 #: JupyterLab default settings for the course: no news pop-up, no update check
 LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
                                                                 "checkForUpdates": False}}
+#: JupyterLab plugins the course leaves out. "faviconbusy" swaps the tab's icon whenever a kernel
+#: turns busy or idle, which an explorer's kernel does at every move: the page loaded the icon
+#: again each time (twice per slider step) while the kernel was drawing, and explorers answered
+#: 6-7 ms later (the kernel status in the notebook's toolbar still shows busy)
+LAB_PAGE_CONFIG = {"disabledExtensions": {"@jupyterlab/application-extension:faviconbusy": True}}
 #: the kernel connection JupyterLab uses for the course: messages leave at once (lab_socket.py)
 CONNECTION_OPTION = ("--ServerApp.kernel_websocket_connection_class="
                      "backproplib.course.lab_socket.ImmediateConnection")
@@ -36,6 +43,12 @@ CONNECTION_OPTION = ("--ServerApp.kernel_websocket_connection_class="
 #: many): the explorers' matrix products are small, and a second thread makes them wait for
 #: a core the browser is using (``lab_environment``)
 ONE_THREAD = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+#: a value the page sets (a slider moved) is not sent back to the page: ipywidgets' "echo"
+#: keeps a second browser tab on the same kernel in step, and costs every move one more message
+#: that the page handles while the kernel draws (an explorer answers 3-5 ms later with it)
+NO_ECHO = {"JUPYTER_WIDGETS_ECHO": "0"}
+#: what the course sets in the kernels' environment, unless the environment already says
+KERNEL_ENVIRONMENT = {**ONE_THREAD, **NO_ECHO}
 #: seconds JupyterLab gets to shut down (kernels included) before it is ended by force
 SHUTDOWN_SECONDS = 20
 
@@ -138,11 +151,14 @@ def register(subparsers):
 
 def lab_environment(config_dir, environ=None):
     """The environment for JupyterLab: ``environ`` plus a Jupyter config folder (created in
-    ``config_dir``) holding ``LAB_DEFAULTS`` as default settings, and ``ONE_THREAD``."""
-    env = {**ONE_THREAD, **(os.environ if environ is None else environ)}
-    path = Path(config_dir, "labconfig", "default_setting_overrides.json")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(LAB_DEFAULTS, indent=2), encoding="utf-8")
+    ``config_dir``) holding ``LAB_DEFAULTS`` as default settings and ``LAB_PAGE_CONFIG``, and
+    ``KERNEL_ENVIRONMENT``."""
+    env = {**KERNEL_ENVIRONMENT, **(os.environ if environ is None else environ)}
+    folder = Path(config_dir, "labconfig")
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in (("default_setting_overrides.json", LAB_DEFAULTS),
+                          ("page_config.json", LAB_PAGE_CONFIG)):
+        (folder / name).write_text(json.dumps(content, indent=2), encoding="utf-8")
     env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(
         p for p in (str(config_dir), env.get("JUPYTER_CONFIG_PATH", "")) if p)
     return env

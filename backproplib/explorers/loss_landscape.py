@@ -58,6 +58,20 @@ def linear_model_loss_and_grad(x, y, w, b):
     return mse(y_hat, y), float(np.sum(dY_hat * x)), float(np.sum(dY_hat))
 
 
+def lines_loss_and_grad(x, y, lines):
+    """``linear_model_loss_and_grad`` for many lines at once.
+
+    x, y: (N,) data.  lines: (K, 2), one line (w, b) per row.
+    Returns L: (K,) the MSE of each line (eq. 2.1) and G: (K, 2) its gradient (dw, db) per row
+    (eqs. 2.2 and 2.9).
+    """
+    x, y = _xy(x, y, "lines_loss_and_grad")
+    lines = as_float_array(lines, "lines_loss_and_grad lines").reshape(-1, 2)
+    residuals = lines[:, :1] * x + lines[:, 1:] - y        # (K, N): ŷ − y of every line
+    dY_hat = 2 * residuals / x.size                        # (K, N): ∂L/∂ŷ, eq. 2.2
+    return np.mean(residuals ** 2, axis=1), np.stack([dY_hat @ x, dY_hat.sum(axis=1)], axis=1)
+
+
 def mse_landscape(x, y, w_grid, b_grid):
     """The MSE of the line w·x + b for every (w, b) of a grid.
 
