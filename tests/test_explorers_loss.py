@@ -17,7 +17,9 @@ from backproplib.explorers.loss import (
     mse_readout,
     softmax_ce_readout,
 )
-from backproplib.explorers.loss_landscape import best_fit, landscape_readout, line_data
+from backproplib.explorers.descent import batch_line_data
+from backproplib.explorers.loss_landscape import (best_fit, landscape_readout, line_data,
+                                                  lines_loss_and_grad)
 
 
 def central_difference(f, x, h=1e-6):
@@ -266,3 +268,13 @@ def test_redrawing_only_the_moving_artists_matches_a_full_render(make, settings)
     # the same picture, up to a few pixels where a moving artist now lies on top of a still one
     # (leaving out the smallest moving artist, the landscape's arrow, changes 5e-4 of them)
     assert np.mean(np.abs(shown - full).max(axis=2) > 64) < 2e-4
+
+
+def test_lines_loss_and_grad_is_linear_model_loss_and_grad_for_each_line():
+    x, y = batch_line_data()
+    lines = np.array([[-1.0, 2.0], [1.2, -0.5], [0.0, 0.0], [3e5, -2e5]])
+    L, G = lines_loss_and_grad(x, y, lines)
+    assert L.shape == (4,) and G.shape == (4, 2)
+    for k, (w, b) in enumerate(lines):
+        one = linear_model_loss_and_grad(x, y, w, b)
+        np.testing.assert_allclose([L[k], *G[k]], one, rtol=1e-12)
