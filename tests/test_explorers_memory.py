@@ -54,9 +54,14 @@ def test_training_redraws_as_it_goes_then_reveals_the_gradient_and_the_verdict()
     ex.readout.observe(lambda change: readouts.append(change["new"]), names="value")
     busy = []                  # busy when each picture is shown: the page waits for the last
     ex.image.observe(lambda change: busy.append(BUSY in ex.widget._dom_classes), names="shown")
+    # the first picture comes before the controls are disabled (a message each): the press is
+    # answered first; every later picture of the run comes while they are disabled
+    locked = []
+    ex.image.observe(lambda change: locked.append(ex.controls["delay"].disabled), names="shown")
     hidden_limits = ex.ax_grad.get_ylim()
     ex.controls["train"].value = True
     assert all(busy) and BUSY not in ex.widget._dom_classes      # not busy once all are shown
+    assert locked[0] is False and all(locked[1:-1]) and locked[-1] is False
     training = [text for text in readouts if "Training…" in text]
     assert len(training) >= 16                 # after the first step, then every 10 steps of 200
     assert "step 1 of 200" in training[0] and "<progress value='1' max='200'>" in training[0]

@@ -92,13 +92,15 @@ class MemoryTaskExplorer(BlitExplorer):
         net = memory_network(truncate=v["truncate"] or None, scale=v["scale"])
         every = max(10, v["steps"] // 20)
         self.records, self.running = [], True
-        self.lock(True)
+        self.set_busy(True)
         try:
             for record in train_memory(net, v["delay"], v["steps"], lr=LR,
                                        clip=v["clip"] or None):
                 self.records.append(record)
                 if (record.step == 1 or record.step % every == 0) and record.step < v["steps"]:
                     self.update()
+                if record.step == 1:
+                    self.lock(True)    # after the first picture: the press is answered first
         finally:
             self.running = False
             self.lock(False)
@@ -108,8 +110,7 @@ class MemoryTaskExplorer(BlitExplorer):
             self.set_busy(False)                            # after that last picture
 
     def lock(self, locked):
-        if locked:
-            self.set_busy(True)
+        """Disable every control while training (the Train button says "Training…")."""
         for control in self.controls.values():
             control.disabled = locked
         self.controls["train"].description = "Training…" if locked else "Train"
