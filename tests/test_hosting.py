@@ -144,6 +144,15 @@ def test_the_kernel_connection_setting_names_the_connection_the_course_command_u
     assert CONNECTION_OPTION in build_lab_argv(ROOT)
 
 
+def test_the_hub_settings_are_those_the_course_command_uses():
+    from backproplib.course.launch import KERNEL_ENVIRONMENT, LAB_PAGE_CONFIG
+
+    (page_config,) = [json.loads(b) for b in blocks("json") if "disabledExtensions" in b]
+    assert page_config == LAB_PAGE_CONFIG
+    for name in ("JUPYTER_WIDGETS_ECHO", "OPENBLAS_NUM_THREADS"):
+        assert f"`{name}={KERNEL_ENVIRONMENT[name]}`" in GUIDE
+
+
 def test_the_course_connection_sends_without_delay(monkeypatch):
     from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
