@@ -17,8 +17,7 @@ import numpy as np
 from ..training import iterate_minibatches
 from .blit import BlitExplorer, decades, nice_upper
 from .kept import KeptPictures
-from .loss_landscape import (best_fit, linear_model_loss_and_grad, lines_loss_and_grad,
-                             mse_landscape)
+from .loss_landscape import best_fit, linear_model_loss_and_grad, lines_loss_and_grad, mse_landscape
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, SKY, VERMILLION
 
 #: curvatures of the bowl along θ₁ (flat) and θ₂ (steep): eq. 6.4 puts the limit at η = 2 / STEEP
@@ -191,9 +190,8 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
         x, y = batch_line_data()
     N = len(x)
     theta = np.array(start, dtype=float)
-    path, batch_loss, batch_grad = [theta.copy()], [], []
-    rng = np.random.default_rng(seed)
-    diverged = False
+    path, batch = [theta.copy()], []    # batch: (L, dw, db) on the batch each update used
+    rng, diverged = np.random.default_rng(seed), False
     for _ in range(int(epochs)):
         if diverged:
             break
@@ -201,16 +199,14 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
             Lb, dw, db = linear_model_loss_and_grad(xb[:, 0], yb, *theta)
             theta = theta - lr * np.array([dw, db])
             path.append(theta.copy())
-            batch_loss.append(Lb)
-            batch_grad.append((dw, db))
+            batch.append((Lb, dw, db))
             if np.max(np.abs(theta)) > ESCAPE:
                 diverged = True
                 break
-    path = np.array(path)
+    path, batch = np.array(path), np.array(batch).reshape(-1, 3)
     # on all the data, at every point of the path at once: what the batches only estimate
     loss, full_grad = lines_loss_and_grad(x, y, path)
-    noise = np.hypot(*(np.array(batch_grad) - full_grad[:-1]).T) / max(np.hypot(*full_grad[0]),
-                                                                      1e-12)
+    noise = np.hypot(*(batch[:, 1:] - full_grad[:-1]).T) / max(np.hypot(*full_grad[0]), 1e-12)
     per_epoch = -(-N // int(batch_size))
     epoch_loss = loss[per_epoch::per_epoch]
     if (len(path) - 1) % per_epoch:
@@ -218,7 +214,7 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
     gains = -np.diff([loss[0], *epoch_loss]) / np.maximum([loss[0], *epoch_loss[:-1]], 1e-12)
     calm = np.flatnonzero((gains >= 0) & (gains < 0.01))
     return MinibatchRun(int(batch_size), int(epochs), float(lr), per_epoch, path,
-                        loss, np.array(batch_loss), epoch_loss,
+                        loss, batch[:, 0], epoch_loss,
                         float(np.mean(noise)), int(calm[0]) + 1 if calm.size and not diverged
                         else -1, best_fit(x, y), diverged)
 
