@@ -12,8 +12,8 @@ it then asks JupyterLab to shut down cleanly (its kernels first), waits, and end
 left if that takes too long — no server or kernel outlives the command. For the course, the
 pop-up asking whether to fetch Jupyter news is off and nothing is fetched (``LAB_DEFAULTS``,
 given as default settings, so a learner's own settings still win), and the tab's icon does not
-flicker between busy and idle at every move of an explorer (``LAB_PAGE_CONFIG``). The kernels run numpy's
-matrix products on one thread and do not echo widget values back to the page
+flicker between busy and idle at every move of an explorer (``LAB_PAGE_CONFIG``). The kernels
+run numpy's matrix products on one thread and do not echo widget values back to the page
 (``KERNEL_ENVIRONMENT``).
 """
 
