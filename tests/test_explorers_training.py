@@ -310,7 +310,8 @@ def test_the_shading_shows_each_tenth_of_P_where_it_is():
     P = np.where(ys[:, None] > np.mean(ys), 0.05, 0.55) * np.ones((len(ys), len(xs)))
     P[:, xs < xs[0] + (xs[-1] - xs[0]) / 3] = 0.95
     e.shading.set_P(P)
-    e.points[0].set_visible(False), e.points[1].set_visible(False), e.boundary.set_visible(False)
+    for artist in (*e.points, e.boundary):
+        artist.set_visible(False)
     pixels = np.asarray(Image.open(io.BytesIO(e.full_render())))
     box = e.ax_plane.get_window_extent()
     top, left = pixels.shape[0] - box.y1, box.x0              # of the plane, in pixel rows

@@ -115,7 +115,7 @@ class LiveTrainingExplorer(BlitExplorer):
         self.progress.value = len(run.loss)
         self.set_busy(self.training is not None)
         if finished(run):
-            self.keep(key, run)
+            self.keep(run)
         return run
 
     def train_on(self, training):
@@ -133,7 +133,7 @@ class LiveTrainingExplorer(BlitExplorer):
         self.progress.value = len(run.loss)
         if finished(run):
             self.training = None
-            self.keep((run.dataset, run.width, run.depth, run.lr, run.epochs), run)
+            self.keep(run)
         else:
             asyncio.get_running_loop().call_soon(self.train_on, training)
         if finished(run) or (run.snapshots and run.snapshots[-1][0] == len(run.loss)):
@@ -141,7 +141,9 @@ class LiveTrainingExplorer(BlitExplorer):
             self.show(lambda: run)
         self.set_busy(self.training is not None)      # after the last picture of the run
 
-    def keep(self, key, run):
+    def keep(self, run):
+        """Keep a finished run under its settings (as ``compute`` looks them up)."""
+        key = (run.dataset, run.width, run.depth, run.lr, run.epochs)
         self.finished.pop(key, None)
         self.finished[key] = run                      # now the most recent
         if len(self.finished) > KEEP_RUNS:
