@@ -25,6 +25,7 @@ from backproplib.explorers.live_training import LiveTrainingExplorer
 from backproplib.explorers.network_diagram import NetworkDiagramExplorer
 from backproplib.explorers.noisy_labels import NoisyLabelExplorer, NoisySweep
 from backproplib.explorers.render import figure_to_png
+from backproplib.explorers.style import power_of_ten
 from backproplib.explorers.sweep import Sweep, SweepRevealExplorer
 from backproplib.explorers.widget_check import SquareExplorer
 
@@ -285,3 +286,30 @@ def test_a_legend_under_the_axes_stays_in_the_still_picture():
         fast, full = (np.asarray(Image.open(io.BytesIO(png)), dtype=int)
                       for png in (explorer.image.value, full_render(explorer)))
         assert (np.abs(fast - full).max(axis=2) > 2).mean() < 1e-3, w   # as test_explorers_blit
+
+
+@pytest.mark.parametrize("value, label", [(1e-3, "10⁻³"), (1.0, "10⁰"), (10.0, "10¹"),
+                                          (1e12, "10¹²"), (1e-300, "10⁻³⁰⁰"), (0.5, "0.5"),
+                                          (2e-5, "2e-05"), (0.0, "0"), (-10.0, "-10")])
+def test_a_log_axis_tick_label_is_plain_text(value, label):
+    assert power_of_ten(value) == label
+
+
+def test_every_log_axis_of_an_explorer_is_labelled_in_plain_text():
+    """Mathtext labels ("$\\mathdefault{10^{-3}}$") take milliseconds each to lay out."""
+    with_log_axes = set()
+    for name, build in BUILD.items():
+        explorer = build()
+        for control, value in MOVES[name]:
+            explorer.controls[control].value = value
+            explorer.full_render()
+            for ax in explorer.figure.axes:
+                for axis in (ax.xaxis, ax.yaxis):
+                    if axis.get_scale() != "log" or not ax.get_visible():
+                        continue
+                    with_log_axes.add(name)
+                    labels = [t.get_text() for t in axis.get_ticklabels() if t.get_text()]
+                    assert labels and not any("$" in text for text in labels), (name, labels)
+                    assert any(text.startswith("10") for text in labels), (name, labels)
+    assert {"DescentExplorer", "BatchNoiseExplorer", "LiveTrainingExplorer", "DepthExplorer",
+            "BPTTGradientExplorer"} <= with_log_axes

@@ -39,7 +39,7 @@ from .render import (
     still_html,
     still_png,
 )
-from .style import EXPLORER_RC
+from .style import EXPLORER_RC, plain_log_labels
 
 #: the class of an explorer still drawing pictures for the last move (training, say)
 BUSY = "backprop-busy"
@@ -76,6 +76,7 @@ class Explorer:
         self.error = None
         self.shown_values = None   # the control values of the last update
         self.setup_figure(self.figure)
+        plain_log_labels(self.figure)
         fit_controls(self.controls.values())
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         self.widget = widgets.VBox(header + [panel(list(self.controls.values()), self.readout),

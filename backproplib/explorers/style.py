@@ -6,6 +6,8 @@ marker shape. One colour, one meaning: in a diverging picture (``DIVERGING_CMAP`
 positive and purple negative, and ``POSITIVE``/``NEGATIVE`` are those two colours.
 """
 
+import math
+
 # figures and PNG live in render.py; these names stay importable from here
 from .render import canvas_to_png, figure_to_png, new_figure  # noqa: F401
 
@@ -29,3 +31,27 @@ MIN_FONT_SIZE = 10
 EXPLORER_RC = {"font.size": 11, "axes.titlesize": 11, "axes.labelsize": 11,
                "xtick.labelsize": MIN_FONT_SIZE, "ytick.labelsize": MIN_FONT_SIZE,
                "legend.fontsize": MIN_FONT_SIZE, "axes.titley": 1.0}
+#: exponents written as superscripts: 10⁻³
+SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def power_of_ten(value, _position=None):
+    """A tick label of a log axis in plain text: "10⁻³" for 0.001, other values as "0.5".
+
+    Explorers label their log axes with it (``plain_log_labels``): matplotlib's own labels are
+    mathtext, which takes a few milliseconds to lay out for each new label.
+    """
+    exponent = round(math.log10(value)) if value > 0 else None
+    if exponent is None or not math.isclose(value, 10.0 ** exponent, rel_tol=1e-9):
+        return f"{value:g}"
+    return "10" + str(exponent).translate(SUPERSCRIPTS)
+
+
+def plain_log_labels(figure):
+    """Label every log axis of ``figure`` with ``power_of_ten``."""
+    from matplotlib.ticker import FuncFormatter
+
+    for ax in figure.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if axis.get_scale() == "log":
+                axis.set_major_formatter(FuncFormatter(power_of_ten))
