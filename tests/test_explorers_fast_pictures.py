@@ -14,7 +14,7 @@ import pytest
 from PIL import Image
 
 from backproplib.explorers.backward import BackwardStepExplorer, NudgeExplorer
-from backproplib.explorers.blit import BlitExplorer, nice_upper
+from backproplib.explorers.blit import BlitExplorer, decades, nice_upper
 from backproplib.explorers.bptt import BPTTGradientExplorer
 from backproplib.explorers.depth import DepthExplorer
 from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
@@ -215,8 +215,8 @@ def test_before_reveal_the_bptt_axes_do_not_depend_on_the_answer():
 
 
 @pytest.mark.parametrize("cls, control, values", [
-    (DescentExplorer, "lr", [0.1, 0.2]),
-    (BatchNoiseExplorer, "batch_size", [1, 2, 16]),
+    (DescentExplorer, "lr", [0.13, 0.25]),
+    (BatchNoiseExplorer, "batch_size", [1, 64]),
 ], ids=["descent", "batch noise"])
 def test_new_limits_on_the_loss_axes_draw_that_axes_alone(cls, control, values):
     """A still picture for new loss-axis limits is made from a kept one by drawing the loss
@@ -238,7 +238,7 @@ def test_twin_axes_get_new_limits_together_without_drawing_the_axes_beside_them(
     explorer = LiveTrainingExplorer(epochs=20)
     plane, twin = recording(explorer.ax_plane.xaxis, "draw"), recording(explorer.ax_acc.yaxis,
                                                                           "draw")
-    for lr in (10.0, 0.001, 1.0):            # loss axes from 10 to 100, 0.1 to 1, 0.1 to 10
+    for lr in (10.0, 1.0):                   # loss axes from 1 to 10³, then 10⁻³ to 10³
         stills = len(explorer._stills)
         explorer.controls["lr"].value = lr
         assert len(explorer._stills) == stills + 1 and twin and not plane, lr
@@ -313,3 +313,22 @@ def test_every_log_axis_of_an_explorer_is_labelled_in_plain_text():
                     assert any(text.startswith("10") for text in labels), (name, labels)
     assert {"DescentExplorer", "BatchNoiseExplorer", "LiveTrainingExplorer", "DepthExplorer",
             "BPTTGradientExplorer"} <= with_log_axes
+
+
+@pytest.mark.parametrize("low, high, every, limits", [
+    (0.02, 30, 1, (1e-2, 1e2)), (0.02, 30, 3, (1e-3, 1e3)), (1e-7, 5, 3, (1e-9, 1e3)),
+    (1.0, 1e3, 3, (1.0, 1e3)), (0.5, 0.7, 1, (0.1, 1.0)), (0.5, 0.7, 3, (1e-3, 1.0))])
+def test_log_axis_limits_move_in_steps_of_whole_decades(low, high, every, limits):
+    assert decades(low, high, every) == pytest.approx(limits, rel=1e-12)
+
+
+def test_descent_loss_limits_in_steps_of_three_decades_need_fewer_still_pictures():
+    """Twenty learning rates, the sweep a learner makes: each still picture costs a redraw of
+    the loss axes (ticks and labels), so fewer different limits mean fewer redraws."""
+    explorer = DescentExplorer()
+    for k in range(1, 21):
+        explorer.controls["lr"].value = 10 ** (np.log10(0.05) + 0.05 * k)
+        low, high = explorer.ax_loss.get_ylim()
+        assert np.log10(low) % 3 == 0 and np.log10(high) % 3 == 0
+        assert low <= explorer.result.losses.min() or low == 1e-12
+    assert len({key for key in explorer._stills}) <= 5

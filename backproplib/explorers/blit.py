@@ -275,6 +275,8 @@ def nice_upper(x):
     return next(m * power for m in (1, 2, 5, 10) if m * power >= x * (1 - 1e-12))
 
 
-def decades(low, high):
-    """(10^a, 10^b): the whole powers of ten around [low, high] (both > 0), for a log axis."""
-    return 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high))
+def decades(low, high, every=1):
+    """(10^a, 10^b): the powers of ten around [low, high] (both > 0) whose exponents are
+    multiples of ``every``, for a log axis (a larger ``every``: the limits change less often)."""
+    return (10.0 ** (every * math.floor(math.log10(low) / every)),
+            10.0 ** (every * math.ceil(math.log10(high) / every)))

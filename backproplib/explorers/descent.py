@@ -140,7 +140,7 @@ class DescentExplorer(KeptPictures, BlitExplorer):
         floor = np.maximum(r.losses, 1e-12)           # a loss of exactly 0 has no logarithm
         self.loss_line.set_data(np.arange(len(r.losses)), floor)
         self.ax_loss.set_xlim(0, nice_upper(max(r.steps, 1)))   # in steps: fewer stills (blit.py)
-        self.ax_loss.set_ylim(decades(max(floor.min() / 3, 1e-12), max(floor.max() * 3, 10)))
+        self.ax_loss.set_ylim(decades(max(floor.min() / 3, 1e-12), max(floor.max() * 3, 10), every=3))
 
     def describe(self, r):
         colour = VERMILLION if r.verdict == "diverged" else BLACK
@@ -279,7 +279,7 @@ class BatchNoiseExplorer(KeptPictures, BlitExplorer):
         self.stop_mark.set_visible(r.stop_epoch > 0)
         self.ax_loss.set_xlim(0, nice_upper(r.epochs))   # in steps, as in DescentExplorer
         low = min(r.loss.min(), np.maximum(r.batch_loss, 1e-6).min())
-        self.ax_loss.set_ylim(decades(low / 2, max(r.loss.max(), r.batch_loss.max()) * 2))
+        self.ax_loss.set_ylim(decades(low / 2, max(r.loss.max(), r.batch_loss.max()) * 2, every=3))
 
     def describe(self, r):
         lines = [f"N = {len(self.x)} examples, batch size {r.batch_size}: "

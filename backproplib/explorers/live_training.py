@@ -173,7 +173,7 @@ class LiveTrainingExplorer(BlitExplorer):
         self.acc_line.set_data(epochs, r.accuracy)
         self.ax_loss.set_xlim(0, 50 * math.ceil(r.epochs / 50))   # in steps: fewer stills
         if len(r.loss):
-            self.ax_loss.set_ylim(decades(floor.min(), floor.max()))
+            self.ax_loss.set_ylim(decades(floor.min(), floor.max(), every=3))
         self.moving = self.moving_in_order()
 
     def describe(self, r):
