@@ -290,7 +290,8 @@ def test_a_legend_under_the_axes_stays_in_the_still_picture():
 
 @pytest.mark.parametrize("value, label", [(1e-3, "10⁻³"), (1.0, "10⁰"), (10.0, "10¹"),
                                           (1e12, "10¹²"), (1e-300, "10⁻³⁰⁰"), (0.5, "0.5"),
-                                          (2e-5, "2e-05"), (0.0, "0"), (-10.0, "-10")])
+                                          (2e-5, "2×10⁻⁵"), (3e5, "3×10⁵"), (2.5e-7, "2.5×10⁻⁷"),
+                                          (0.002, "0.002"), (0.0, "0"), (-10.0, "-10")])
 def test_a_log_axis_tick_label_is_plain_text(value, label):
     assert power_of_ten(value) == label
 

@@ -36,15 +36,20 @@ SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def power_of_ten(value, _position=None):
-    """A tick label of a log axis in plain text: "10⁻³" for 0.001, other values as "0.5".
+    """A tick label of a log axis in plain text: "10⁻³" for 0.001, "0.5", "2×10⁻⁵".
 
     Explorers label their log axes with it (``plain_log_labels``): matplotlib's own labels are
     mathtext, which takes a few milliseconds to lay out for each new label.
     """
-    exponent = round(math.log10(value)) if value > 0 else None
-    if exponent is None or not math.isclose(value, 10.0 ** exponent, rel_tol=1e-9):
+    if value <= 0:
         return f"{value:g}"
-    return "10" + str(exponent).translate(SUPERSCRIPTS)
+    exponent = round(math.log10(value))
+    if math.isclose(value, 10.0 ** exponent, rel_tol=1e-9):
+        return "10" + str(exponent).translate(SUPERSCRIPTS)
+    if 1e-3 <= value < 1e4:
+        return f"{value:g}"
+    exponent = math.floor(math.log10(value))
+    return f"{value / 10.0 ** exponent:.3g}×10" + str(exponent).translate(SUPERSCRIPTS)
 
 
 def plain_log_labels(figure):
