@@ -255,7 +255,7 @@ class BatchNoiseExplorer(KeptPictures, BlitExplorer):
         (self.full_line,) = self.ax_loss.semilogy([], [], "--", color=BLUE, lw=2,
                                                   label="loss on all the data")
         self.ax_loss.minorticks_off()   # as in DescentExplorer
-        self.stop_mark = self.ax_loss.axvline(0, color=BLACK, ls=":", lw=1.2, label="gain < 1% per epoch")
+        self.stop_mark = self.ax_loss.axvline(0, ymax=0.7, color=BLACK, ls=":", label="gain < 1% per epoch")
         self.ax_loss.set(xlabel="epoch (one tick = one pass over the data)",
                          ylabel="MSE (log scale)", title="loss per iteration")
         self.ax_loss.legend(loc="upper right", fontsize=MIN_FONT_SIZE)
