@@ -14,18 +14,19 @@ import pytest
 from PIL import Image
 
 from backproplib.explorers.backward import BackwardStepExplorer, NudgeExplorer
-from backproplib.explorers.blit import BlitExplorer, decades, nice_upper
+from backproplib.explorers.blit import BlitExplorer
 from backproplib.explorers.bptt import BPTTGradientExplorer
 from backproplib.explorers.depth import DepthExplorer
-from backproplib.explorers.descent import BatchNoiseExplorer, DescentExplorer
+from backproplib.explorers.descent import DescentExplorer
 from backproplib.explorers.digits import DigitExplorer, train_digits
 from backproplib.explorers.generalisation import OverfittingExplorer, Runs
 from backproplib.explorers.gradcheck_step import StepSizeExplorer
 from backproplib.explorers.live_training import LiveTrainingExplorer
+from backproplib.explorers.minibatch import BatchNoiseExplorer
 from backproplib.explorers.network_diagram import NetworkDiagramExplorer
 from backproplib.explorers.noisy_labels import NoisyLabelExplorer, NoisySweep
 from backproplib.explorers.render import figure_to_png
-from backproplib.explorers.style import power_of_ten
+from backproplib.explorers.style import decades, nice_upper, power_of_ten
 from backproplib.explorers.sweep import Sweep, SweepRevealExplorer
 from backproplib.explorers.widget_check import SquareExplorer
 
@@ -346,3 +347,16 @@ def test_the_batch_noise_stop_mark_ends_below_the_legend():
         overlaid += marked and legend in explorer.overlays()
         assert explorer.image.value == full_render(explorer), epochs
     assert explorer.stop_mark.get_visible() and overlaid <= 2
+
+
+def test_a_label_that_moved_in_the_kept_picture_is_not_left_behind(monkeypatch):
+    """The loss axes' y label sits left of its tick labels, so it moves with their width. Laid
+    out with little room between the axes, the label of the widest tick labels (10⁻⁹) reaches
+    into the box of the axes beside it; a still picture made from that one must not keep it."""
+    monkeypatch.setattr(BatchNoiseExplorer, "widest_labels",
+                        lambda self: {self.ax_loss: {"xlim": (0, 20)}})
+    explorer = BatchNoiseExplorer()
+    for control, value in [("lr", 0.5), ("batch_size", 1), ("epochs", 20), ("lr", 10 ** -2.5),
+                           ("batch_size", 64), ("epochs", 1)]:
+        explorer.controls[control].value = value
+        assert explorer.image.value == full_render(explorer), (control, value)

@@ -8,7 +8,6 @@ from PIL import Image
 
 from backproplib import cross_entropy, mse, numerical_gradient, softmax
 from backproplib.errors import ConfigError, ShapeError
-from backproplib.explorers.descent import batch_line_data
 from backproplib.explorers.loss import (
     LogitExplorer,
     LossExplorer,
@@ -19,6 +18,7 @@ from backproplib.explorers.loss import (
     softmax_ce_readout,
 )
 from backproplib.explorers.loss_landscape import best_fit, landscape_readout, line_data, lines_loss_and_grad
+from backproplib.explorers.minibatch import batch_line_data
 
 
 def central_difference(f, x, h=1e-6):

@@ -17,15 +17,7 @@ from backproplib import BinaryCrossEntropy, mlp, train
 from backproplib.errors import ConfigError, ShapeError
 from backproplib.explorers import live_training
 from backproplib.explorers.base import BUSY
-from backproplib.explorers.descent import (
-    STEEP,
-    BatchNoiseExplorer,
-    DescentExplorer,
-    batch_line_data,
-    bowl_loss_and_grad,
-    descent_path,
-    minibatch_run,
-)
+from backproplib.explorers.descent import STEEP, DescentExplorer, bowl_loss_and_grad, descent_path
 from backproplib.explorers.digits import (
     DigitExplorer,
     confusion_matrix,
@@ -39,6 +31,7 @@ from backproplib.explorers.live_training import (
     contour_line,
     upsample,
 )
+from backproplib.explorers.minibatch import BatchNoiseExplorer, batch_line_data, minibatch_run
 from backproplib.explorers.plane_training import (
     decision_grid,
     failed,

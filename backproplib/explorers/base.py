@@ -77,6 +77,7 @@ class Explorer:
         self.shown_values = None   # the control values of the last update
         self.setup_figure(self.figure)
         plain_log_labels(self.figure)
+        self.lay_out()
         fit_controls(self.controls.values())
         header = [widgets.HTML(f"<b>{html.escape(title)}</b>")] if title else []
         self.widget = widgets.VBox(header + [panel(list(self.controls.values()), self.readout),
@@ -90,6 +91,13 @@ class Explorer:
 
     def setup_figure(self, fig):
         """Create the axes and artists once (lines, images, text) that ``draw`` will update."""
+
+    def widest_labels(self):
+        """{axes: {"xlim": ..., "ylim": ...}}: the limits at which an axes' tick labels reach
+        farthest (the longest labels, the last one nearest the edge). The layout is made once,
+        for them; by default for the first picture, whose labels may be narrower than later
+        ones (which would then be cut off at the figure's edge)."""
+        return {}
 
     def compute(self, **values):
         raise NotImplementedError
@@ -105,6 +113,16 @@ class Explorer:
         return plain_text(self.describe(result))
 
     # -- the wiring ---------------------------------------------------------------------------
+
+    def lay_out(self):
+        """Place the axes now, with the tick labels of ``widest_labels`` (if any), and keep
+        that layout."""
+        widest = self.widest_labels()
+        if widest:
+            for ax, limits in widest.items():
+                ax.set(**limits)
+            self.figure.get_layout_engine().execute(self.figure)
+            self.figure.set_layout_engine("none")
 
     def values(self):
         return {name: control.value for name, control in self.controls.items()}

@@ -18,7 +18,7 @@ Two refinements for explorers with many numbers in the picture:
 
 The still picture of a frame also depends on the limits of every axes: when ``draw`` gives an
 axes new limits, the still picture is rendered again for them (and kept). Limits that change in
-steps (``nice_upper``, ``decades``) let neighbouring settings share one still picture.
+steps (``style.nice_upper``, ``style.decades``) let neighbouring settings share one still picture.
 
 Legends. Text is slow to draw, and most changes leave a legend's corner of the axes empty. A
 legend stays in the still picture while no moving artist of its axes comes within ``REACH``
@@ -27,14 +27,12 @@ picture and drawn again after the moving artists, so that the line passes under 
 render.
 """
 
-import math
-
 import numpy as np
 from matplotlib.colors import to_rgba
 from matplotlib.transforms import Bbox
 
 from .base import Explorer
-from .regions import extent, join, may_paint, overlap
+from .regions import extent, join, may_paint, overlap, painted_box
 from .render import figure_to_png, one_number_per_pixel
 
 #: how many still pictures (one per frame) to keep
@@ -131,27 +129,16 @@ class BlitExplorer(Explorer):
         return still
 
     def redraw_some_axes(self, key):
-        """The still picture ``key`` made from the closest kept one of the same frame, by drawing
-        only the axes that differ (the others hidden) and keeping the kept picture where the
-        others paint; None when that cannot give the same picture as a full draw.
-
-        It can when the axes drawn paint nothing where the others paint (their boxes: found
-        once per still picture with ``get_tightbbox``), which the drawn pixels show: there they
-        must all have the figure's background colour.
-        """
-        frame, states = key
-        bases = [k for k in self._stills if k[0] == frame and len(k[1]) == len(states)]
+        """The still picture ``key`` made from the closest kept one (``closest_still``) by drawing
+        the axes that differ, the others hidden, and keeping the kept picture where the others
+        paint (their boxes); None unless the drawn pixels there all have the background colour."""
         background = np.round(np.array(to_rgba(self.figure.get_facecolor())) * 255).astype(np.uint8)
-        if not bases or background[3] != 255:
+        closest = self.closest_still(key) if background[3] == 255 else None
+        if closest is None:
             return None
-        base = min(bases, key=lambda k: sum(a != b for a, b in zip(k[1], states)))
-        axes = self.figure.axes
-        redraw = {i for i, (a, b) in enumerate(zip(base[1], states)) if a != b}
-        redraw |= {j for j, ax in enumerate(axes) for i in redraw   # twins, say: drawn together
-                   if ax.get_position().overlaps(axes[i].get_position())}
-        kept = [i for i in range(len(axes)) if i not in redraw and axes[i].get_visible()]
-        boxes = self._boxes[base]
-        boxes.update(self.axes_boxes([i for i in kept if i not in boxes]))  # as in base
+        base, redraw, kept = closest
+        axes, boxes = self.figure.axes, self._boxes[base]
+        regions = [boxes[i] for i in kept if boxes[i] is not None]
         for i in kept:
             axes[i].set_visible(False)
         try:
@@ -160,16 +147,58 @@ class BlitExplorer(Explorer):
             for i in kept:
                 axes[i].set_visible(True)
         drawn = np.asarray(self.figure.canvas.buffer_rgba())
-        regions = [boxes[i] for i in kept if boxes[i] is not None]
-        colours, fill = one_number_per_pixel(drawn), one_number_per_pixel(background[None, None])
-        if not all(np.all(colours[top:bottom, left:right] == fill)     # one number per pixel:
-                   for top, bottom, left, right in regions):           # 4 times fewer to compare
+        painted = one_number_per_pixel(drawn) != one_number_per_pixel(background[None, None])
+        if any(np.any(painted[top:bottom, left:right])                # one number per pixel:
+               for top, bottom, left, right in regions):             # 4 times fewer to compare
             return None                      # an axes drawn paints where another one does
         pixels = np.array(drawn)
         for top, bottom, left, right in regions:
             pixels[top:bottom, left:right] = self._stills[base][top:bottom, left:right]
         self._boxes[key] = {i: boxes[i] for i in kept}
+        places = {axes[i].get_position().bounds for i in redraw}
+        if len(places) == 1:                 # one axes (or twins): it painted what was drawn
+            self._boxes[key].update(dict.fromkeys(redraw, painted_box(painted)))
         return pixels
+
+    def closest_still(self, key):
+        """(kept still picture, axes to draw, axes to keep) that make the still picture ``key``
+        with the fewest axes drawn; None if no kept picture can (none of the same frame, or in
+        it the axes to draw painted where the axes to keep paint: a y label, say, moves with
+        the width of its tick labels). Boxes: found with ``get_tightbbox``, once per picture,
+        or from the pixels drawn."""
+        frame, states = key
+        axes = self.figure.axes
+        bases = [k for k in self._stills if k[0] == frame and len(k[1]) == len(states)]
+        if not bases:
+            return None
+        base = min(bases, key=lambda k: sum(a != b for a, b in zip(k[1], states)))
+        redraw = {i for i, (a, b) in enumerate(zip(base[1], states)) if a != b}
+        redraw |= {j for j, ax in enumerate(axes) for i in redraw   # twins, say: drawn together
+                   if ax.get_position().overlaps(axes[i].get_position())}
+        kept = [i for i in range(len(axes)) if i not in redraw and axes[i].get_visible()]
+        boxes = self._boxes[base]
+        boxes.update(self.axes_boxes([i for i in kept if i not in boxes]))  # as in base
+        if not self.find_boxes_in(base, [i for i in redraw if i not in boxes]):
+            return None
+        if any(boxes[i] is not None and boxes[j] is not None and overlap(boxes[i], boxes[j])
+               for i in redraw for j in kept):
+            return None                      # in the kept picture they painted there
+        return base, redraw, kept
+
+    def find_boxes_in(self, key, indices):
+        """Add to ``_boxes[key]`` the boxes these axes paint in the still picture ``key``, found
+        by giving them its limits for a moment; False if an axes has no limits there."""
+        states = key[1]
+        if any(states[i][0] is None for i in indices):
+            return False
+        axes = self.figure.axes
+        now = {i: (axes[i].get_xlim(), axes[i].get_ylim()) for i in indices}
+        for i in indices:
+            axes[i].set(xlim=states[i][0][0], ylim=states[i][0][1])
+        self._boxes[key].update(self.axes_boxes(indices))
+        for i, (xlim, ylim) in now.items():
+            axes[i].set(xlim=xlim, ylim=ylim)
+        return True
 
     def axes_boxes(self, indices):
         """{index: (top, bottom, left, right)}: the pixels each of these axes paints now, padded
@@ -268,15 +297,3 @@ class BlitExplorer(Explorer):
         self._shown = None   # the canvas no longer holds the blitted picture
         return png
 
-
-def nice_upper(x):
-    """The smallest of 1, 2, 5, 10, 20, 50... that is ≥ x (> 0): an axis end that changes in steps."""
-    power = 10.0 ** math.floor(math.log10(x))
-    return next(m * power for m in (1, 2, 5, 10) if m * power >= x * (1 - 1e-12))
-
-
-def decades(low, high, every=1):
-    """(10^a, 10^b): the powers of ten around [low, high] (both > 0) whose exponents are
-    multiples of ``every``, for a log axis (a larger ``every``: the limits change less often)."""
-    return (10.0 ** (every * math.floor(math.log10(low) / every)),
-            10.0 ** (every * math.ceil(math.log10(high) / every)))

@@ -25,9 +25,9 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import NullFormatter
 
-from .blit import BlitExplorer, nice_upper
+from .blit import BlitExplorer
 from .kept import KeptPictures
-from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION
+from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, VERMILLION, nice_upper
 
 ACTIVATIONS = ("tanh", "linear")
 #: the number of hidden units and of input features of the explorer's layer
@@ -146,12 +146,13 @@ class BPTTGradientExplorer(KeptPictures, BlitExplorer):
     def setup_figure(self, fig):
         self.ax = ax = fig.add_subplot()
         (self.curve,) = ax.plot([], [], color=BLUE, lw=2, marker="o", ms=3,
-                                label="‖∂L/∂h_t‖ (BPTT)")
+                                label=r"$\|\partial L/\partial h_t\|$ (BPTT)")
         (self.truth,) = ax.plot([], [], "s", color=BLACK, ms=8, label="truth at t = 1")
         (self.guess,) = ax.plot([], [], "^", color=ORANGE, mec=BLACK, ms=10,
                                 label="your prediction at t = 1")
-        (self.start,) = ax.plot([], [], "D", color=VERMILLION, ms=7, label="‖∂L/∂h_T‖ = 1")
-        ax.set(yscale="log", xlabel="time step t", ylabel="‖∂L/∂h_t‖ (log scale)")
+        (self.start,) = ax.plot([], [], "D", color=VERMILLION, ms=7,
+                                label=r"$\|\partial L/\partial h_T\| = 1$")
+        ax.set(yscale="log", xlabel="time step t", ylabel=r"$\|\partial L/\partial h_t\|$ (log scale)")
         ax.grid(alpha=0.3, which="major")
         ax.yaxis.set_minor_formatter(NullFormatter())    # minor ticks without numbers
         fig.legend(loc="outside upper center", ncol=2, fontsize=MIN_FONT_SIZE, frameon=False)

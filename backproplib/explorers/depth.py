@@ -11,7 +11,7 @@ import matplotlib
 import numpy as np
 from matplotlib.ticker import MaxNLocator, NullLocator
 
-from .blit import BlitExplorer, decades, nice_upper
+from .blit import BlitExplorer
 from .depth_runs import (
     ACTIVATION_NAMES,
     HUGE,
@@ -25,7 +25,17 @@ from .depth_runs import (
 )
 from .kept import KeptPictures
 from .reveal import power_of_ten, reveal_button
-from .style import BLACK, BLUE, LINESTYLES, MARKERS, MIN_FONT_SIZE, SEQUENTIAL_CMAP, VERMILLION
+from .style import (
+    BLACK,
+    BLUE,
+    LINESTYLES,
+    MARKERS,
+    MIN_FONT_SIZE,
+    SEQUENTIAL_CMAP,
+    VERMILLION,
+    decades,
+    nice_upper,
+)
 
 STEPS = 60            # the explorer's training run
 

@@ -16,9 +16,9 @@ from matplotlib import colormaps
 from matplotlib.artist import Artist
 
 from .base import COMPUTE_ERRORS
-from .blit import BlitExplorer, decades
+from .blit import BlitExplorer
 from .plane_training import DATASETS, failed, finished, last, train_2d_epochs
-from .style import BLACK, BLUE, DIVERGING_CMAP, MARKERS, MIN_FONT_SIZE, ORANGE, VERMILLION
+from .style import BLACK, BLUE, DIVERGING_CMAP, MARKERS, MIN_FONT_SIZE, ORANGE, VERMILLION, decades
 
 #: how many finished runs the explorer keeps (going back to their settings shows them at once)
 KEEP_RUNS = 16

@@ -17,6 +17,7 @@ Explorer (a thin view over it):
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import MaxNLocator
 
 from ..memory_task import (
     BASELINE,
@@ -26,9 +27,9 @@ from ..memory_task import (
     memory_network,
     train_memory,
 )
-from .blit import BlitExplorer, decades, nice_upper
+from .blit import BlitExplorer
 from .memory_readout import LR, MAX_DELAY, MAX_STEPS, PREDICTIONS, describe_memory, memory_readout
-from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, SKY, VERMILLION
+from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, SKY, VERMILLION, decades, nice_upper
 
 #: ratios of gradients below this are drawn at this level (a gradient of exactly 0 included)
 FLOOR = 1e-20
@@ -135,17 +136,22 @@ class MemoryTaskExplorer(BlitExplorer):
                                 label="at the first step (untrained)")
         (self.end,) = ax.plot([], [], color=BLUE, ls="-", marker="o", ms=5, label="at the last step")
         ax.set(yscale="log", xlabel="input step t (v enters at t = 1)",
-               ylabel="‖∂L/∂x_t‖ / ‖∂L/∂x_T‖", title="gradient reaching each input")
+               ylabel=r"$\|\partial L/\partial x_t\| \,/\, \|\partial L/\partial x_T\|$",
+               title="gradient reaching each input")
         ax.legend(fontsize=MIN_FONT_SIZE, loc="lower right")
         self.cover = ax.text(0.5, 0.5, "?", ha="center", va="center", fontsize=28,
                              transform=ax.transAxes)
         self.cut = ax.text(0.02, 0.93, "", fontsize=8, color=VERMILLION, transform=ax.transAxes)
         for ax in (self.ax_loss, self.ax_grad):
             ax.grid(alpha=0.3)
-        self.ax_grad.set(xlim=(0.5, 2.5), ylim=(FLOOR, 1e2))   # wide tick labels for the layout
+        self.ax_grad.xaxis.set_major_locator(MaxNLocator(integer=True))   # input steps: 1, 2, not 1.50
         # only these change while training runs; the axes are drawn again only when their
         # limits change (see blit.py)
         self.moving = [self.raw, self.smooth, self.alarm, self.start, self.end, self.cover, self.cut]
+
+    def widest_labels(self):
+        return {self.ax_loss: {"xlim": (0, nice_upper(MAX_STEPS)), "ylim": (1e-6, CEILING)},
+                self.ax_grad: {"xlim": (0.5, nice_upper(MAX_DELAY + 1) + 0.5), "ylim": (FLOOR, 1e2)}}
 
     def compute(self, delay, scale, clip, truncate, steps, prediction, train):
         return memory_readout(delay, scale, clip, truncate, steps, prediction, self.records,

@@ -3,6 +3,7 @@
     extent(artist, renderer)          a box around everything the artist draws
     may_paint(artist, box, renderer)  whether the artist may paint a pixel of the box
     join(a, b), overlap(a, b)         rectangles (top, bottom, left, right) of pixels
+    painted_box(painted)              the rectangle around the painted pixels of a mask
 """
 
 import numpy as np
@@ -64,3 +65,11 @@ def overlap(a, b):
     """Whether rectangles a and b (top, bottom, left, right) share a pixel."""
     return a[0] < b[1] and b[0] < a[1] and a[2] < b[3] and b[2] < a[3]
 
+
+
+def painted_box(painted):
+    """(top, bottom, left, right) of the True pixels of the (H, W) ``painted`` (None: none)."""
+    rows, columns = np.flatnonzero(painted.any(axis=1)), np.flatnonzero(painted.any(axis=0))
+    if rows.size == 0:
+        return None
+    return int(rows[0]), int(rows[-1]) + 1, int(columns[0]), int(columns[-1]) + 1

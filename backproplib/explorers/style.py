@@ -60,3 +60,16 @@ def plain_log_labels(figure):
         for axis in (ax.xaxis, ax.yaxis):
             if axis.get_scale() == "log":
                 axis.set_major_formatter(FuncFormatter(power_of_ten))
+
+
+def nice_upper(x):
+    """The smallest of 1, 2, 5, 10, 20, 50... that is ≥ x (> 0): an axis end that changes in steps."""
+    power = 10.0 ** math.floor(math.log10(x))
+    return next(m * power for m in (1, 2, 5, 10) if m * power >= x * (1 - 1e-12))
+
+
+def decades(low, high, every=1):
+    """(10^a, 10^b): the powers of ten around [low, high] (both > 0) whose exponents are
+    multiples of ``every``, for a log axis (a larger ``every``: the limits change less often)."""
+    return (10.0 ** (every * math.floor(math.log10(low) / every)),
+            10.0 ** (every * math.ceil(math.log10(high) / every)))
