@@ -239,6 +239,9 @@ ARM_JS = """(i) => {
   const readout = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
   const press = window.__bpPress = {t0: null, image: null, readout: null,
                                     frame: canvas.dataset.frame, done: false};
+  // resolved when done: waiting on it asks for no frames (polling on every frame would keep
+  // the page drawing frames that a learner's page does not draw)
+  window.__bpDone = new Promise(resolve => { window.__bpFinish = () => { press.done = true; resolve(); }; });
   // the last key pressed before the output changes (a menu may take two: open, then choose)
   const keydown = e => { if (press.image === null && press.readout === null) press.t0 = e.timeStamp; };
   document.addEventListener('keydown', keydown, {capture: true});
@@ -247,19 +250,22 @@ ARM_JS = """(i) => {
     const now = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
     if (press.readout === null && now !== readout) {
       press.readout = performance.now();
-      setTimeout(() => { if (press.image === null) press.done = true; }, 2000);  // text only
+      setTimeout(() => { if (press.image === null) window.__bpFinish(); }, 2000);  // text only
     }
     // the picture's canvas counts the pictures painted on it: on the next frame it is shown
     if (press.image === null && canvas.dataset.frame !== press.frame) {
       press.image = -1;
       requestAnimationFrame(() => {
-        press.image = performance.now(); press.done = true; observer.disconnect();
+        press.image = performance.now(); window.__bpFinish(); observer.disconnect();
       });
     }
   });
   observer.observe(explorer, {subtree: true, attributes: true, childList: true, characterData: true});
   window.__bpObserver = observer;
 }"""
+
+#: wait until the press armed by ARM_JS is done, at most ``ms``
+WAIT_JS = "(ms) => Promise.race([window.__bpDone, new Promise(resolve => setTimeout(resolve, ms))])"
 
 #: wait while explorer i says it is busy (still drawing for the last move: training), at most
 #: ``limit`` ms; returns the ms waited
@@ -397,10 +403,7 @@ def press_and_time(page, explorer, control, forward=True, timeout_s=5.0):
     page.evaluate(ARM_JS, explorer)
     for key in keys:
         page.keyboard.press(key)
-    try:
-        page.wait_for_function("() => window.__bpPress.done", timeout=timeout_s * 1000)
-    except Exception:  # noqa: BLE001 - no new image in time: the readout may still have changed
-        pass
+    page.evaluate(WAIT_JS, timeout_s * 1000)   # no new image in time: the readout may have changed
     press = page.evaluate("""() => { window.__bpObserver.disconnect();
         document.removeEventListener('keydown', window.__bpKeydown, {capture: true});
         return window.__bpPress; }""")
