@@ -150,6 +150,19 @@ def test_each_kept_still_picture_matches_a_full_render_when_the_activation_comes
     assert len(ex._stills) >= 4   # one still picture per activation and range seen
 
 
+def test_a_new_activation_rebuilds_the_colour_bar_once(monkeypatch):
+    """Its colour map and range change together: the colour bar (milliseconds to rebuild)
+    follows once, not once for each."""
+    ex = NeuronExplorer()
+    rebuilt = []
+    draw_all = ex.colorbar._draw_all
+    monkeypatch.setattr(ex.colorbar, "_draw_all", lambda: rebuilt.append(draw_all()))
+    for value in ("tanh", "relu", "sigmoid"):
+        rebuilt.clear()
+        ex.controls["activation"].value = value
+        assert len(rebuilt) == 1, value
+
+
 def test_png_of_a_canvas_holds_exactly_its_pixels():
     from backproplib.explorers.render import canvas_to_png
     ex = NeuronExplorer()

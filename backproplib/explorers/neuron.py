@@ -226,8 +226,11 @@ class NeuronExplorer(BlitExplorer):
         frame = (s.activation, output_range(s.activation, s.A), s.curve_z[-1])
         if frame != self.frame:
             self.frame = frame
-            self.im.set_cmap(SEQUENTIAL_CMAP if s.activation in NON_NEGATIVE else DIVERGING_CMAP)
-            self.im.set_clim(*frame[1])
+            with self.im.callbacks.blocked():    # the colour bar follows once, not twice
+                self.im.set_cmap(SEQUENTIAL_CMAP if s.activation in NON_NEGATIVE
+                                 else DIVERGING_CMAP)
+                self.im.set_clim(*frame[1])
+            self.im.changed()
             lo, hi = float(s.curve_a.min()), float(s.curve_a.max())
             pad = 0.08 * max(hi - lo, 1e-6)
             self.ax_curve.set_xlim(s.curve_z[0], s.curve_z[-1])
