@@ -3,13 +3,14 @@ its numbers against the library run on its own, every control at its extremes (n
 no blank picture), a diverging run, and the picture against a full render."""
 
 import io
+import time
 
 import numpy as np
 import pytest
 from PIL import Image
 
 from backproplib.explorers.base import BUSY
-from backproplib.explorers.memory import FLOOR, MemoryTaskExplorer
+from backproplib.explorers.memory import ANSWER_PAUSE, FLOOR, MemoryTaskExplorer
 from backproplib.explorers.memory_readout import PREDICTIONS, describe_memory, memory_readout
 from backproplib.memory_task import MemoryStep, memory_network, summarise_memory_run, train_memory
 
@@ -74,6 +75,21 @@ def test_training_redraws_as_it_goes_then_reveals_the_gradient_and_the_verdict()
     assert ex.ax_grad.get_ylim() != hidden_limits
     assert ex.controls["prediction"].disabled and not ex.controls["delay"].disabled
     assert ex.controls["train"].value is False and ex.controls["train"].description == "Train"
+
+
+def test_after_the_first_picture_the_kernel_leaves_the_page_a_moment_before_it_trains_on():
+    """The page paints the answer to the press first: the controls are disabled (a message
+    each) and training goes on only ANSWER_PAUSE seconds after the first picture."""
+    ex = MemoryTaskExplorer(delay=4, steps=100)
+    ex.controls["prediction"].value = "learns"
+    events = []
+    ex.image.observe(lambda change: events.append(("picture", time.monotonic())), names="shown")
+    ex.controls["delay"].observe(lambda change: events.append(("locked", time.monotonic()))
+                                 if change["new"] else None, names="disabled")
+    ex.controls["train"].value = True
+    (first, shown), (then, locked) = events[:2]
+    assert (first, then) == ("picture", "locked")
+    assert locked - shown >= ANSWER_PAUSE
 
 
 def test_the_explorer_shows_what_the_library_computes():

@@ -15,6 +15,8 @@ Explorer (a thin view over it):
                            a Train button; training redraws every few dozen steps.
 """
 
+import time
+
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.ticker import MaxNLocator
@@ -35,6 +37,10 @@ from .style import BLACK, BLUE, GREEN, MIN_FONT_SIZE, ORANGE, SKY, VERMILLION, d
 FLOOR = 1e-20
 #: losses above this (and NaN) are drawn at this level
 CEILING = 1e6
+#: seconds the kernel waits after a run's first picture before it disables the controls and
+#: trains on, so that the page paints the answer to the press with the machine to itself
+#: (about 10 ms sooner in the page)
+ANSWER_PAUSE = 0.04
 
 
 class MemoryTaskExplorer(BlitExplorer):
@@ -100,8 +106,9 @@ class MemoryTaskExplorer(BlitExplorer):
                 self.records.append(record)
                 if (record.step == 1 or record.step % every == 0) and record.step < v["steps"]:
                     self.update()
-                if record.step == 1:
-                    self.lock(True)    # after the first picture: the press is answered first
+                if record.step == 1:          # the press is answered first (ANSWER_PAUSE)
+                    time.sleep(ANSWER_PAUSE)
+                    self.lock(True)
         finally:
             self.running = False
             self.lock(False)
