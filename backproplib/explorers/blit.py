@@ -162,10 +162,9 @@ class BlitExplorer(Explorer):
 
     def closest_still(self, key):
         """(kept still picture, axes to draw, axes to keep) that make the still picture ``key``
-        with the fewest axes drawn; None if no kept picture can (none of the same frame, or in
-        it the axes to draw painted where the axes to keep paint: a y label, say, moves with
-        the width of its tick labels). Boxes: found with ``get_tightbbox``, once per picture,
-        or from the pixels drawn."""
+        with the fewest axes drawn; None if none can (none of the same frame, or in it the axes
+        to draw painted where the axes to keep paint: a y label moves with its tick labels'
+        width). Boxes: found with ``get_tightbbox``, once per picture, or from drawn pixels."""
         frame, states = key
         axes = self.figure.axes
         bases = [k for k in self._stills if k[0] == frame and len(k[1]) == len(states)]
@@ -193,11 +192,13 @@ class BlitExplorer(Explorer):
             return False
         axes = self.figure.axes
         now = {i: (axes[i].get_xlim(), axes[i].get_ylim()) for i in indices}
-        for i in indices:
-            axes[i].set(xlim=states[i][0][0], ylim=states[i][0][1])
+        for i in indices:            # auto=None: autoscaling stays as it was
+            axes[i].set_xlim(states[i][0][0], auto=None)
+            axes[i].set_ylim(states[i][0][1], auto=None)
         self._boxes[key].update(self.axes_boxes(indices))
         for i, (xlim, ylim) in now.items():
-            axes[i].set(xlim=xlim, ylim=ylim)
+            axes[i].set_xlim(xlim, auto=None)
+            axes[i].set_ylim(ylim, auto=None)
         return True
 
     def axes_boxes(self, indices):
