@@ -2,11 +2,13 @@
 
 The server listens on 127.0.0.1 on a free port with a random token, and uses its own settings,
 workspace and runtime folders, so nothing from (or into) the user's JupyterLab leaks in. News and
-update checks are switched off (no request leaves the machine), and notebooks are drawn without
-windowing so every cell is in the page. ``stop()`` shuts the server down through its API, then
-ends whatever is left of it, and returns the processes that had to be killed. Autosave is
-off: running the course's notebooks in the browser must not rewrite them. Its Jupyter data folder
-is its own too, so no notebook is trusted: the server sees them as a fresh clone does.
+update checks are switched off (no request leaves the machine), and notebooks are drawn as the
+course command draws them (``LAB_DEFAULTS``): every cell is in the page, only those on screen are
+painted, so text is read with ``textContent`` (``innerText`` is empty in a cell not painted).
+``stop()`` shuts the server down through its API, then ends whatever is left of it, and returns
+the processes that had to be killed. Autosave is off: running the course's notebooks in the
+browser must not rewrite them. Its Jupyter data folder is its own too, so no notebook is
+trusted: the server sees them as a fresh clone does.
 """
 
 import json
@@ -29,7 +31,7 @@ from backproplib.course.launch import build_lab_argv, lab_environment
 LAB_SETTINGS = {
     "@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
                                                      "checkForUpdates": False},
-    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "contentVisibility"},
     # the test runs the course's notebooks: never write them back
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
 }

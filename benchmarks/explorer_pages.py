@@ -128,15 +128,16 @@ CELLS_JS = """() => {
   return {
     kernel: status ? status.getAttribute('data-status') : null,
     cells: [...panel.querySelectorAll('.jp-Notebook .jp-CodeCell')].map(cell => ({
-      source: (cell.querySelector('.jp-InputArea-editor .cm-content') || {}).innerText || '',
+      source: [...cell.querySelectorAll('.jp-InputArea-editor .cm-line')].map(e => e.textContent)
+          .join('\\n'),
       prompt: ((cell.querySelector('.jp-InputPrompt') || {}).textContent || '').trim(),
       errors: [...cell.querySelectorAll(
           '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"],' +
-          '.jp-RenderedText[data-mime-type*="error"]')].map(e => e.innerText),
+          '.jp-RenderedText[data-mime-type*="error"]')].map(e => e.textContent),
       texts: [...cell.querySelectorAll('.jp-OutputArea-output[data-mime-type="text/plain"]')]
-          .map(e => e.innerText),
+          .map(e => e.textContent),
       output: [...cell.querySelectorAll('.jp-OutputArea-output')]
-          .map(e => e.innerText).join('\\n').trim(),
+          .map(e => e.textContent).join('\\n').trim(),
     })),
   };
 }""".replace("%s", NOTEBOOK)
@@ -226,9 +227,9 @@ CONTROLS_JS = """(i) => {
     const kind = e.getAttribute('role') === 'slider' ? 'slider' : e.tagName === 'SELECT' ? 'select'
                : e.tagName === 'BUTTON' ? 'button' : e.type;
     return {kind, index: `${i}-${k}`,
-            label: (e.type === 'radio' && e.parentElement && e.parentElement.innerText.trim())
+            label: (e.type === 'radio' && e.parentElement && e.parentElement.textContent.trim())
                    || (group && group.getAttribute('aria-label'))
-                   || (label && label.innerText) || e.innerText || e.getAttribute('aria-label') || kind};
+                   || (label && label.textContent) || e.textContent || e.getAttribute('aria-label') || kind};
   });
 }"""
 

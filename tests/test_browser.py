@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from backproplib.course.launch import LAB_PAGE_CONFIG
+from backproplib.course.launch import LAB_DEFAULTS, LAB_PAGE_CONFIG
 from backproplib.explorers.base import warning_html
 from backproplib.explorers.render import RUN_TO_MOVE
 from benchmarks.browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
@@ -90,7 +90,7 @@ ACTIVE_CELL_JS = """(i) => {
 # -- JavaScript run in the page; every query is limited to the visible notebook ----------------
 #: per code or markdown cell of the visible notebook: its outputs' text and still pictures' widths
 STILLS_JS = """() => [...document.querySelectorAll('%s .jp-Notebook .jp-Cell')].map(cell => ({
-  text: [...cell.querySelectorAll('.jp-OutputArea-output')].map(e => e.innerText).join('\\n'),
+  text: [...cell.querySelectorAll('.jp-OutputArea-output')].map(e => e.textContent).join('\\n'),
   images: [...cell.querySelectorAll('.backprop-explorer-still img')].map(img => img.naturalWidth),
 }))""".replace("%s", NOTEBOOK)
 
@@ -129,7 +129,7 @@ def lab(tmp_path_factory, chromium):
     notebooks = {path: notebook_digest(path) for path in watched}
     try:
         server.start()
-        for plugin, values in LAB_SETTINGS.items():
+        for plugin, values in {**LAB_DEFAULTS, **LAB_SETTINGS}.items():   # as the learner's
             applied = server.settings(plugin)
             assert all(applied.get(k) == v for k, v in values.items()), (plugin, applied)
         yield server

@@ -88,11 +88,12 @@ def test_a_signal_to_the_course_command_stops_jupyterlab_and_its_kernels(course,
     assert kernel["id"]
 
 
-def test_the_course_jupyterlab_has_no_news_pop_up(course):
+def test_the_course_jupyterlab_has_no_news_pop_up_and_paints_only_cells_on_screen(course):
     course_dir, env = course
     command, port = start(course_dir, env)
     try:
         settings = api(port, "GET", "/lab/api/settings/@jupyterlab/apputils-extension:notification")
+        notebook = api(port, "GET", "/lab/api/settings/@jupyterlab/notebook-extension:tracker")
     finally:
         command.send_signal(signal.SIGTERM)
         command.wait(60)
@@ -101,6 +102,8 @@ def test_the_course_jupyterlab_has_no_news_pop_up(course):
     defaults = {k: v.get("default") for k, v in settings["schema"]["properties"].items()}
     assert defaults["fetchNews"] == "false"
     assert defaults["checkForUpdates"] is False
+    # every cell stays in the page; the browser skips painting those off screen
+    assert notebook["schema"]["properties"]["windowingMode"]["default"] == "contentVisibility"
 
 
 def test_lab_environment_keeps_other_config_folders(tmp_path):

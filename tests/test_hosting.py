@@ -145,10 +145,12 @@ def test_the_kernel_connection_setting_names_the_connection_the_course_command_u
 
 
 def test_the_hub_settings_are_those_the_course_command_uses():
-    from backproplib.course.launch import KERNEL_ENVIRONMENT, LAB_PAGE_CONFIG
+    from backproplib.course.launch import KERNEL_ENVIRONMENT, LAB_DEFAULTS, LAB_PAGE_CONFIG
 
     (page_config,) = [json.loads(b) for b in blocks("json") if "disabledExtensions" in b]
     assert page_config == LAB_PAGE_CONFIG
+    (defaults,) = [json.loads(b) for b in blocks("json") if "windowingMode" in b]
+    assert defaults == LAB_DEFAULTS
     for name in ("JUPYTER_WIDGETS_ECHO", "OPENBLAS_NUM_THREADS"):
         assert f"`{name}={KERNEL_ENVIRONMENT[name]}`" in GUIDE
 

@@ -11,7 +11,8 @@ JupyterLab runs in its own session, so Ctrl+C (SIGINT) or SIGTERM reaches this c
 it then asks JupyterLab to shut down cleanly (its kernels first), waits, and ends whatever is
 left if that takes too long — no server or kernel outlives the command. For the course, the
 pop-up asking whether to fetch Jupyter news is off and nothing is fetched (``LAB_DEFAULTS``,
-given as default settings, so a learner's own settings still win), and the tab's icon does not
+given as default settings, so a learner's own settings still win), a notebook paints only the
+cells on screen (``LAB_DEFAULTS`` too), and the tab's icon does not
 flicker between busy and idle at every move of an explorer (``LAB_PAGE_CONFIG``). The kernels
 run numpy's matrix products on one thread and do not echo widget values back to the page
 (``KERNEL_ENVIRONMENT``).
@@ -28,9 +29,14 @@ from pathlib import Path
 
 #: the first notebook a learner should see, relative to the course folder
 START_NOTEBOOK = "lessons/00_start_here.ipynb"
-#: JupyterLab default settings for the course: no news pop-up, no update check
+#: JupyterLab default settings for the course: no news pop-up, no update check, cells painted
+#: only on screen
 LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
-                                                                "checkForUpdates": False}}
+                                                                "checkForUpdates": False},
+                # the page lays out and paints only the cells on screen (all stay in the page):
+                # with every cell of lesson 06 painted, each explorer move cost the page
+                # 15-30 ms more (JupyterLab's own default has changed between versions)
+                "@jupyterlab/notebook-extension:tracker": {"windowingMode": "contentVisibility"}}
 #: JupyterLab plugins the course leaves out. "faviconbusy" swaps the tab's icon whenever a kernel
 #: turns busy or idle, which an explorer's kernel does at every move: the page loaded the icon
 #: again each time (twice per slider step) while the kernel was drawing, and explorers answered
