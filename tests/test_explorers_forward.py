@@ -163,6 +163,22 @@ def test_a_new_activation_rebuilds_the_colour_bar_once(monkeypatch):
         assert len(rebuilt) == 1, value
 
 
+def test_a_new_activation_draws_the_colour_bar_and_curve_again_but_not_the_plane(monkeypatch):
+    """What changes with the activation (colour map and range, curve limits, the note) is in
+    those two axes: the plane's axes, ticks and legend come from a kept still picture."""
+    ex = NeuronExplorer()
+    drawn = []        # per full draw of the figure: which axes were in it
+    draw = ex.figure.canvas.draw
+    monkeypatch.setattr(ex.figure.canvas, "draw",
+                        lambda: drawn.append({ax for ax in ex.figure.axes if ax.get_visible()})
+                        or draw())
+    for value in ("tanh", "relu", "leaky_relu", "identity"):
+        ex.controls["activation"].value = value
+    assert len(drawn) == 4
+    assert all(ex.ax_plane not in axes and ex.ax_curve in axes for axes in drawn)
+    assert ex.colorbar.ax in drawn[0]     # sigmoid -> tanh: another colour map
+
+
 def test_png_of_a_canvas_holds_exactly_its_pixels():
     from backproplib.explorers.render import canvas_to_png
     ex = NeuronExplorer()

@@ -151,6 +151,7 @@ class NeuronExplorer(BlitExplorer):
         self.point = tuple(float(p) for p in point)
         self.extent = float(extent)
         self.resolution = int(resolution)
+        self.look = None   # the activation, colour range and curve span drawn now
 
         def slider(description, value):
             return widgets.FloatSlider(value=value, min=-10.0, max=10.0, step=0.1,
@@ -221,15 +222,15 @@ class NeuronExplorer(BlitExplorer):
         self.line.set_data(*(s.line if s.line is not None else ([], [])))
         self.curve.set_data(s.curve_z, s.curve_a)
         self.curve_point.set_data([s.z], [s.a])
-        # the still parts (colour bar, curve axes): set them only when they change; each such
-        # "frame" is rendered once and kept (see blit.py)
-        frame = (s.activation, output_range(s.activation, s.A), s.curve_z[-1])
-        if frame != self.frame:
-            self.frame = frame
+        # the still parts (colour bar, curve axes): set them only when they change; each look
+        # of them is rendered once and kept (see blit.py and axes_states)
+        look = (s.activation, output_range(s.activation, s.A), s.curve_z[-1])
+        if look != self.look:
+            self.look = look
             with self.im.callbacks.blocked():    # the colour bar follows once, not twice
                 self.im.set_cmap(SEQUENTIAL_CMAP if s.activation in NON_NEGATIVE
                                  else DIVERGING_CMAP)
-                self.im.set_clim(*frame[1])
+                self.im.set_clim(*look[1])
             self.im.changed()
             lo, hi = float(s.curve_a.min()), float(s.curve_a.max())
             pad = 0.08 * max(hi - lo, 1e-6)
@@ -237,6 +238,13 @@ class NeuronExplorer(BlitExplorer):
             self.ax_curve.set_ylim(lo - pad, hi + pad)
             self.note.set_text(LEAKY_NOTE if s.activation == "leaky_relu" else "")
             self.note.set_visible(s.activation == "leaky_relu")
+
+    def axes_states(self, reached):
+        """As in ``BlitExplorer``, with what limits do not say: the colour bar's colour map and
+        the curve's note. A new activation then draws those two axes again, not the plane."""
+        looks = {self.colorbar.ax: self.im.get_cmap().name, self.ax_curve: self.note.get_text()}
+        return tuple((*state, looks.get(ax))
+                     for ax, state in zip(self.figure.axes, super().axes_states(reached)))
 
     def describe(self, s):
         x1, x2 = s.point
