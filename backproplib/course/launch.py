@@ -33,9 +33,9 @@ START_NOTEBOOK = "lessons/00_start_here.ipynb"
 #: only on screen
 LAB_DEFAULTS = {"@jupyterlab/apputils-extension:notification": {"fetchNews": "false",
                                                                 "checkForUpdates": False},
-                # the page lays out and paints only the cells on screen (all stay in the page):
-                # with every cell of lesson 06 painted, each explorer move cost the page
-                # 15-30 ms more (JupyterLab's own default has changed between versions)
+                # the page paints only the cells on screen (all stay in the page): in lesson
+                # 06, a third less painting per frame while an explorer trains (JupyterLab's
+                # own default has changed between versions)
                 "@jupyterlab/notebook-extension:tracker": {"windowingMode": "contentVisibility"}}
 #: JupyterLab plugins the course leaves out. "faviconbusy" swaps the tab's icon whenever a kernel
 #: turns busy or idle, which an explorer's kernel does at every move: the page loaded the icon
