@@ -8,6 +8,7 @@ import asyncio
 import io
 import itertools
 import math
+import time
 
 import numpy as np
 import pytest
@@ -237,13 +238,14 @@ def test_train_2d_epochs_yields_the_run_after_every_epoch():
     assert not failed(early_rise)             # judged "not learning" only when finished
 
 
-async def until_trained(explorer, epochs=1000):
-    """Let the event loop run until the explorer's run in progress ends (at most ``epochs``)."""
-    for _ in range(epochs):
+async def until_trained(explorer, timeout_s=30):
+    """Let the event loop run until the explorer's run in progress ends (at most ``timeout_s``)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
         if explorer.training is None:
             return
         await asyncio.sleep(0)
-    raise AssertionError(f"still training after {epochs} steps of the event loop")
+    raise AssertionError(f"still training after {timeout_s} s of the event loop")
 
 
 def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_progress():
@@ -255,9 +257,15 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
         assert len(e.result.loss) == 1 and e.training is not None   # its first epoch, at once
         assert BUSY in e.widget._dom_classes                          # the page is told
         assert "epoch 1 of 40" in e.readout.value and e.progress.value == 1
+        for _ in range(3):                    # the page is given time to show the first epoch
+            await asyncio.sleep(0)
+        assert e.progress.value == 1
+        await asyncio.sleep(live_training.FIRST_PICTURE_S)
+        trained = e.progress.value
+        assert trained > 1
         for _ in range(10):                   # the kernel reads messages between these epochs
             await asyncio.sleep(0)
-        assert e.progress.value == 11 and e.result.snapshots[-1][0] == len(e.result.loss)
+        assert e.progress.value == trained + 10 and e.result.snapshots[-1][0] == len(e.result.loss)
         e.controls["lr"].value = 0.5          # a move in the middle of the run
         assert len(e.result.loss) == 1 and e.progress.value == 1
         frames = e.frames
