@@ -27,6 +27,9 @@ from .style import BLACK, BLUE, ORANGE, VERMILLION
 NUDGE_EXAMPLE = dict(x=1.0, b=0.3, y=0.6)
 #: the fixed numbers of the neuron z = w1·x1 + w2·x2 + b, a = tanh(z), L = (a − y)²
 NEURON_EXAMPLE = dict(x1=2.0, x2=-1.0, w2=0.8, b=0.3, y=0.5)
+#: the ground of a pending node's numbers, so that its hatching never crosses them (a text
+#: without it draws faster: none is kept where there is no hatching)
+WHITE_GROUND = dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.9)
 
 
 # -- the derivative as a slope -------------------------------------------------------------------
@@ -252,11 +255,6 @@ class BackwardStepExplorer(KeptPictures, BlitExplorer):
         self.layout = layout_graph(neuron_loss_graph(self.w1_start, **self.neuron))
         self.artists = draw_graph(ax, self.layout, show_grad=False)  # boxes, label and data
         self.states = add_state_artists(ax, self.layout)              # what each step changes
-        # a pending node's numbers on a white ground, so its hatching never crosses them
-        for drawn, state in zip(self.artists, self.states):
-            for text in (drawn.text, state.grad):
-                text.set_bbox(dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none",
-                                   alpha=0.9))
         # one part per node (overlay, label and data, grad): a step redraws the few it changes
         self.parts = [(state.overlay, drawn.text, state.grad)
                       for drawn, state in zip(self.artists, self.states)]
@@ -277,7 +275,8 @@ class BackwardStepExplorer(KeptPictures, BlitExplorer):
                 self.shown[i] = (state, grad)
                 set_node_state(artists, state, grad)
                 for text in (drawn.text, artists.grad):   # a white ground under hatching only
-                    text.get_bbox_patch().set_visible(state == "pending")
+                    text.set_bbox(WHITE_GROUND if state == "pending" else None)
+                    text.stale = True
 
     def describe(self, r):
         name = r.current.node.label
