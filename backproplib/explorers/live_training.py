@@ -24,8 +24,9 @@ from .style import BLACK, BLUE, DIVERGING_CMAP, MARKERS, MIN_FONT_SIZE, ORANGE, 
 KEEP_RUNS = 16
 #: seconds a new run waits after its first epoch before training on: the page takes about
 #: 30 ms to show that first picture, and training at once would take the processor from it
-#: (on 2 cores, a move of the width showed its picture after a median of 44 ms, 95th
-#: percentile 66 ms, when training went on at once; 36 and 45 ms with this wait)
+#: (on 2 cores, in three runs of 20 moves of the width, the picture was shown after a median of
+#: 39–55 ms, 95th percentile 57–90 ms, when training went on at once; 36–38 and 41–45 ms in
+#: three runs with this wait)
 FIRST_PICTURE_S = 0.04
 #: the shading of P(class 1) has one colour per tenth (0–0.1, ..., 0.9–1) ...
 BANDS = 10
