@@ -15,7 +15,7 @@ import pytest
 from PIL import Image
 
 from backproplib import BinaryCrossEntropy, mlp, train
-from backproplib.errors import ConfigError, ShapeError
+from backproplib.errors import ConfigError, DataError, InputTypeError, NonFiniteError, ShapeError
 from backproplib.explorers import live_training
 from backproplib.explorers.base import BUSY
 from backproplib.explorers.descent import STEEP, DescentExplorer, bowl_loss_and_grad, descent_path
@@ -145,6 +145,18 @@ def test_minibatch_run_uses_each_example_once_per_epoch_in_batches_of_the_given_
     assert run.loss[-1] == pytest.approx(np.mean((w * x + b - y) ** 2))
 
 
+@pytest.mark.parametrize("x, y, error, says", [
+    ([1.0, 2.0, 3.0], [1.0, 2.0], ShapeError, "3 inputs and 2 targets"),
+    ([1.0, np.nan, 3.0], [1.0, 2.0, 3.0], NonFiniteError, "x contains NaN"),
+    ([1.0, 2.0], [np.inf, 2.0], NonFiniteError, "y contains NaN or infinite"),
+    (["a", "b"], [1.0, 2.0], InputTypeError, "real numbers"),
+    ([], [], DataError, "no rows"),
+])
+def test_minibatch_run_names_bad_data_instead_of_training_on_it(x, y, error, says):
+    with pytest.raises(error, match=says):
+        minibatch_run(2, epochs=2, x=x, y=y)
+
+
 def test_smaller_batches_are_noisier():
     noise = [minibatch_run(b, epochs=2, lr=0.05).noise for b in (1, 8, 64)]
     assert noise[0] > noise[1] > noise[2]
@@ -248,7 +260,9 @@ async def until_trained(explorer, timeout_s=30):
     raise AssertionError(f"still training after {timeout_s} s of the event loop")
 
 
-def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_progress():
+def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_progress(monkeypatch):
+    monkeypatch.setattr(live_training, "FIRST_PICTURE_S", 0.3)   # longer than a busy machine's step
+
     async def moves():
         e = LiveTrainingExplorer(epochs=40)   # the first run: trained whole, even in a loop
         assert e.training is None and len(e.result.loss) == 40

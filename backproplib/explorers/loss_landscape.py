@@ -2,6 +2,7 @@
 
 With two parameters the loss L(w, b) is a surface we can draw. Pure functions:
     line_data(n, seed)                        a small fixed regression data set
+    check_xy(x, y, where)                     x, y as flat arrays of one length, or a named error
     linear_model_loss_and_grad(x, y, w, b)    L, ∂L/∂w, ∂L/∂b at one point (eqs. 2.1, 2.2, 2.9)
     mse_landscape(x, y, w_grid, b_grid)       L on a whole grid of (w, b)
     best_fit(x, y)                            the (w, b) at the bottom of the bowl
@@ -14,7 +15,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.colors import LogNorm
 
-from ..errors import ShapeError, as_float_array
+from ..errors import ShapeError, as_float_array, check_finite
 from ..losses import mse, mse_gradient
 from .blit import BlitExplorer
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, VERMILLION
@@ -34,10 +35,10 @@ def line_data(n=12, seed=0):
     return x, y
 
 
-def _xy(x, y, where):
-    """x, y as flat float arrays of the same length N (accepts (N,) or (N, 1))."""
-    x = as_float_array(x, f"{where} x").reshape(-1)
-    y = as_float_array(y, f"{where} y").reshape(-1)
+def check_xy(x, y, where):
+    """x, y as flat float arrays of the same length N (accepts (N,) or (N, 1)), all finite."""
+    x = check_finite(as_float_array(x, f"{where} x").reshape(-1), f"{where} x")
+    y = check_finite(as_float_array(y, f"{where} y").reshape(-1), f"{where} y")
     if x.shape != y.shape or x.size == 0:
         raise ShapeError(f"{where}: x and y must hold the same number (≥ 1) of values, one "
                          f"target per input; got {x.size} inputs and {y.size} targets.")
@@ -52,7 +53,7 @@ def linear_model_loss_and_grad(x, y, w, b):
         dŶ = ∂L/∂ŷ = 2 (ŷ − y) / N                        (Lesson 02, eq. 2.2)
         dw = Σ dŶᵢ · xᵢ,   db = Σ dŶᵢ                     (Lesson 02, eq. 2.9: the chain rule)
     """
-    x, y = _xy(x, y, "linear_model_loss_and_grad")
+    x, y = check_xy(x, y, "linear_model_loss_and_grad")
     y_hat = w * x + b
     dY_hat = mse_gradient(y_hat, y)
     return mse(y_hat, y), float(np.sum(dY_hat * x)), float(np.sum(dY_hat))
@@ -65,7 +66,7 @@ def lines_loss_and_grad(x, y, lines):
     Returns L: (K,) the MSE of each line (eq. 2.1) and G: (K, 2) its gradient (dw, db) per row
     (eqs. 2.2 and 2.9).
     """
-    x, y = _xy(x, y, "lines_loss_and_grad")
+    x, y = check_xy(x, y, "lines_loss_and_grad")
     lines = as_float_array(lines, "lines_loss_and_grad lines").reshape(-1, 2)
     residuals = lines[:, :1] * x + lines[:, 1:] - y        # (K, N): ŷ − y of every line
     dY_hat = 2 * residuals / x.size                        # (K, N): ∂L/∂ŷ, eq. 2.2
@@ -79,7 +80,7 @@ def mse_landscape(x, y, w_grid, b_grid):
     Returns L: (B, W) with L[i, j] = mse(w_grid[j]·x + b_grid[i], y): rows follow b, columns w,
     the layout ``imshow``/``contour`` expect with w on the horizontal axis.
     """
-    x, y = _xy(x, y, "mse_landscape")
+    x, y = check_xy(x, y, "mse_landscape")
     w_grid = as_float_array(w_grid, "mse_landscape w_grid").reshape(-1)
     b_grid = as_float_array(b_grid, "mse_landscape b_grid").reshape(-1)
     L = np.empty((b_grid.size, w_grid.size))
@@ -94,7 +95,7 @@ def best_fit(x, y):
 
     x, y: (N,) with at least two distinct x values.  Returns (w*, b*) as floats.
     """
-    x, y = _xy(x, y, "best_fit")
+    x, y = check_xy(x, y, "best_fit")
     dx = x - x.mean()
     if not np.any(dx):
         raise ShapeError("best_fit: all x values are equal, so every slope fits equally well; "
@@ -109,7 +110,7 @@ def landscape_readout(x, y, w, b):
     Returns a dict: w, b, loss, dw, db (from ``linear_model_loss_and_grad``), grad_norm
     = ‖(dw, db)‖, y_hat: (N,) the line's predictions at x.
     """
-    x, y = _xy(x, y, "landscape_readout")
+    x, y = check_xy(x, y, "landscape_readout")
     L, dw, db = linear_model_loss_and_grad(x, y, w, b)
     return {"w": float(w), "b": float(b), "loss": L, "dw": dw, "db": db,
             "grad_norm": float(np.hypot(dw, db)), "y_hat": w * x + b}
@@ -131,7 +132,7 @@ class LossLandscapeExplorer(BlitExplorer):
     def __init__(self, x=None, y=None, w=-1.0, b=2.0, grid=151):
         if x is None and y is None:
             x, y = line_data()
-        self.x, self.y = _xy(x, y, "LossLandscapeExplorer")
+        self.x, self.y = check_xy(x, y, "LossLandscapeExplorer")
         self.w_grid = np.linspace(*self.W_RANGE, grid)
         self.b_grid = np.linspace(*self.B_RANGE, grid)
         self.L_grid = mse_landscape(self.x, self.y, self.w_grid, self.b_grid)

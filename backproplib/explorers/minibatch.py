@@ -17,7 +17,13 @@ from ..training import iterate_minibatches
 from .blit import BlitExplorer
 from .descent import ESCAPE
 from .kept import KeptPictures
-from .loss_landscape import best_fit, linear_model_loss_and_grad, lines_loss_and_grad, mse_landscape
+from .loss_landscape import (
+    best_fit,
+    check_xy,
+    linear_model_loss_and_grad,
+    lines_loss_and_grad,
+    mse_landscape,
+)
 from .style import BLACK, BLUE, MIN_FONT_SIZE, ORANGE, SEQUENTIAL_CMAP, SKY, VERMILLION, decades, nice_upper
 
 
@@ -53,21 +59,22 @@ def minibatch_run(batch_size, epochs, lr=0.1, start=(-1.0, 2.0), seed=0, x=None,
     x, y: (N,) data (default ``batch_line_data()``); batch_size ≥ 1 (N or more is full-batch
     gradient descent); epochs ≥ 1; the shuffling comes from ``seed``.
     """
-    if x is None or y is None:
-        x, y = batch_line_data()
+    x, y = batch_line_data() if x is None or y is None else check_xy(x, y, "minibatch_run")
     N = len(x)
-    theta = np.array(start, dtype=float)
-    path, batch = [theta.copy()], []    # batch: (L, dw, db) on the batch each update used
+    theta = np.array(start, dtype=float)   # (w, b)
+    path, batch = [theta], []    # batch: (L, dw, db) on the batch each update used
     rng, diverged = np.random.default_rng(seed), False
     for _ in range(int(epochs)):
         if diverged:
             break
-        for xb, yb in iterate_minibatches(x[:, None], y, int(batch_size), rng):
-            Lb, dw, db = linear_model_loss_and_grad(xb[:, 0], yb, *theta)
-            theta = theta - lr * np.array([dw, db])
-            path.append(theta.copy())
-            batch.append((Lb, dw, db))
-            if np.max(np.abs(theta)) > ESCAPE:
+        for xb, yb in iterate_minibatches(x, y, int(batch_size), rng):
+            residual = theta[0] * xb + theta[1] - yb           # ŷ − y on the batch
+            dY_hat = 2 * residual / len(xb)                    # ∂L/∂ŷ (Lesson 02, eq. 2.2)
+            gradient = np.array([dY_hat @ xb, dY_hat.sum()])    # (dw, db) (Lesson 02, eq. 2.9)
+            theta = theta - lr * gradient                      # the update (eq. 6.3)
+            path.append(theta)
+            batch.append((residual @ residual / len(xb), *gradient))   # L (Lesson 02, eq. 2.1)
+            if np.abs(theta).max() > ESCAPE:
                 diverged = True
                 break
     path, batch = np.array(path), np.array(batch).reshape(-1, 3)
