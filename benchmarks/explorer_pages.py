@@ -237,7 +237,9 @@ CONTROLS_JS = """(i) => {
 ARM_JS = """(i) => {
   const explorer = document.querySelectorAll('.jp-NotebookPanel:not(.lm-mod-hidden) .backprop-explorer')[i];
   const canvas = explorer.querySelector('canvas');
-  const readout = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
+  const readoutNow = () => [...explorer.querySelectorAll('.widget-html-content')]
+      .map(e => e.innerHTML).join('|');
+  let readout = readoutNow();
   const press = window.__bpPress = {t0: null, image: null, readout: null,
                                     frame: canvas.dataset.frame, done: false};
   // resolved when done: waiting on it asks for no frames (polling on every frame would keep
@@ -248,7 +250,12 @@ ARM_JS = """(i) => {
   document.addEventListener('keydown', keydown, {capture: true});
   window.__bpKeydown = keydown;
   const observer = new MutationObserver(() => {
-    const now = [...explorer.querySelectorAll('.widget-html-content')].map(e => e.innerHTML).join('|');
+    const now = readoutNow();
+    if (press.t0 === null) {   // before any key: the last move's picture still being painted
+      readout = now;           // (a live explorer's last frame): not the answer, the new start
+      press.frame = canvas.dataset.frame;
+      return;
+    }
     if (press.readout === null && now !== readout) {
       press.readout = performance.now();
       setTimeout(() => { if (press.image === null) window.__bpFinish(); }, 2000);  // text only

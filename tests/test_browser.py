@@ -32,7 +32,9 @@ from backproplib.explorers.base import warning_html
 from backproplib.explorers.render import RUN_TO_MOVE
 from benchmarks.browser_lab import LAB_SETTINGS, JupyterLabServer, find_chromium
 from benchmarks.explorer_pages import (
+    ARM_JS,
     NOTEBOOK,
+    WAIT_JS,
     clipped_parts,
     explorer_cells,
     explorer_controls,
@@ -427,6 +429,18 @@ def test_a_picture_painted_from_changed_rectangles_is_the_whole_picture(page, la
             if control["kind"] in ("slider", "select"):
                 changed += press_and_time(page, 0, control, forward)["image_ms"] is not None
     assert changed >= 8, f"only {changed} key presses changed the picture"
+    if decoder == "ImageDecoder":
+        # a picture of the last move painted between arming and the key (a live explorer's
+        # last frame, after it said it was done) is where the press starts, not its answer
+        slider = next(c for c in explorer_controls(page, 0) if c["kind"] == "slider")
+        page.locator(f"[data-bp-control='{slider['index']}']").first.focus()
+        page.evaluate(ARM_JS, 0)
+        canvas.evaluate("c => { c.dataset.frame = 'painted late'; }")
+        page.keyboard.press("ArrowLeft")
+        page.evaluate(WAIT_JS, 5000)
+        late = page.evaluate("() => window.__bpPress")
+        assert late["t0"] is not None and late["image"] > late["t0"], (
+            f"a picture painted before the key was taken for its answer: {late}")
     assert canvas.get_attribute("aria-label") != before, "the text alternative did not follow"
     run_cell(page, 1)
     page.wait_for_function("() => document.querySelectorAll("
