@@ -188,6 +188,36 @@ def test_step_explorer_redraws_only_changed_nodes_and_matches_a_full_render():
         assert np.mean(np.abs(fast - full).max(axis=2) > 2) < 1e-4, (name, value)
 
 
+@pytest.mark.parametrize("neuron", [None, dict(x1=-2000.0, x2=-1.0, w2=0.8, b=-0.3, y=-0.5),
+                                    dict(x1=1e-5, x2=-1e-5, w2=-1e-4, b=-3e-4, y=-123456.0)])
+def test_every_number_stays_inside_its_node_box(neuron):
+    """The numbers never cross a box's border, at any step, weight or size of number; and the
+    stepper redraws a node by its box alone (``parts_in_boxes``), which needs exactly that."""
+    from backproplib.explorers.regions import extent
+    e = BackwardStepExplorer(neuron=neuron)
+    renderer = e.figure.canvas.get_renderer()
+    for w1 in (-6.0, -3.3, -0.1, 0.0, 0.1, 6.0):
+        e.controls["w1"].value = w1
+        for step in range(1, e.controls["step"].max + 1):
+            e.controls["step"].value = step
+            for box, *texts in e.parts:
+                inner = extent(box, renderer).padded(-2)   # 2 pixels clear of the border
+                for text in texts:
+                    drawn = text.get_window_extent(renderer)
+                    assert (inner.x0 <= drawn.x0 and drawn.x1 <= inner.x1 and inner.y0 <= drawn.y0
+                            and drawn.y1 <= inner.y1), (text.get_text(), w1, step)
+
+
+@pytest.mark.parametrize("x, text", [
+    (0.0, "0.000"), (-1.0, "-1.000"), (9.9996, "10.00"), (-12.345, "-12.35"), (123.45, "123.5"),
+    (999.96, "1000"), (-9999.4, "-9999"), (12345.0, "1.2e4"), (8.2e-6, "8.2e-6"),
+    (-1.7e-10, "-2e-10"), (0.00099, "9.9e-4"), (float("nan"), "nan"), (float("-inf"), "-inf"),
+])
+def test_format_number_is_short(x, text):
+    assert format_number(x) == text
+    assert len(format_number(x).lstrip("-")) <= 6
+
+
 def test_backward_step_state_refuses_a_step_out_of_range():
     with pytest.raises(ValueError, match="between 0 and 12"):
         backward_step_state(13, 0.5)

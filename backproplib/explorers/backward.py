@@ -255,9 +255,11 @@ class BackwardStepExplorer(KeptPictures, BlitExplorer):
         self.layout = layout_graph(neuron_loss_graph(self.w1_start, **self.neuron))
         self.artists = draw_graph(ax, self.layout, show_grad=False)  # boxes, label and data
         self.states = add_state_artists(ax, self.layout)              # what each step changes
-        # one part per node (overlay, label and data, grad): a step redraws the few it changes
+        # one part per node (overlay, label and data, grad): a step redraws the few it changes;
+        # the numbers lie inside the node's box, the overlay (tested), so it is the part's region
         self.parts = [(state.overlay, drawn.text, state.grad)
                       for drawn, state in zip(self.artists, self.states)]
+        self.parts_in_boxes = True
         self.shown = [None] * len(self.layout.nodes)   # (state, grad) each node shows
 
     def compute(self, step, w1):

@@ -151,10 +151,9 @@ class Explorer:
                 return self.show_error(str(exc))
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             self.draw(self.result)
-        pixels, readout = self.render(), self.describe(self.result)
-        self.image.show(pixels)
+        self.image.show(self.render())   # first: the picture takes the page longest to show
         self.image.alt = self.alt_text()
-        self.readout.value = readout   # after the picture, which takes the page longer to show
+        self.readout.value = self.describe(self.result)
 
     def set_busy(self, busy):
         """Mark the explorer in the page as busy (``BUSY``: still drawing for the last move, as

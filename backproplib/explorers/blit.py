@@ -4,9 +4,7 @@ Rendering a whole figure spends most of its time on text (tick labels, titles, n
 matplotlib draws text glyph by glyph) and on large images such as a loss landscape, none of
 which change when a slider moves. A ``BlitExplorer`` renders them once, keeps the pixels, and on
 every later redraw pastes those pixels back and draws only its moving artists on top
-("blitting"). The picture is the same as a full render.
-
-Two refinements for explorers with many numbers in the picture:
+("blitting"). The picture is the same as a full render. Refinements for many numbers:
 
 * ``frame``: a short description of what the still picture shows (say, which activation's
   colour bar). When ``draw`` changes a still artist it also changes ``frame``; the still picture
@@ -14,7 +12,8 @@ Two refinements for explorers with many numbers in the picture:
 * ``parts``: groups of moving artists that lie apart from each other (the box of one node of a
   graph and its numbers). A part is drawn again only when one of its artists changed: matplotlib
   marks an artist "stale" whenever one of its properties is set, so ``draw`` should set only
-  what changes.
+  what changes. ``parts_in_boxes = True`` says that the first artist of each part (a node's
+  box) holds the others: its extent is the part's region, found without laying out any text.
 
 The still picture of a frame also depends on the limits of every axes: when ``draw`` gives an
 axes new limits, the still picture is rendered again for them (and kept). Limits that change in
@@ -22,9 +21,8 @@ steps (``style.nice_upper``, ``style.decades``) let neighbouring settings share 
 
 Legends. Text is slow to draw, and most changes leave a legend's corner of the axes empty. A
 legend stays in the still picture while no moving artist of its axes comes within ``REACH``
-pixels of it (regions.py); when one does, the legend is an "overlay": left out of the still
-picture and drawn again after the moving artists, so that the line passes under it as in a full
-render.
+pixels of it (regions.py); when one does, it is an "overlay": left out of the still picture and
+drawn again after the moving artists, so that a line passes under it as in a full render.
 """
 
 import numpy as np
@@ -54,6 +52,7 @@ class BlitExplorer(Explorer):
     moving = ()
     parts = ()
     frame = None
+    parts_in_boxes = False
 
     def __init__(self, controls, **figure):
         self._stills = {}     # still key -> (H, W, 4) pixels of that still picture
@@ -274,7 +273,8 @@ class BlitExplorer(Explorer):
     def region(self, part):
         """(top, bottom, left, right): the pixel rows and columns that ``part`` covers, padded."""
         renderer = self.figure.canvas.get_renderer()
-        return self.pixel_box(Bbox.union([extent(artist, renderer) for artist in part]))
+        artists = part[:1] if self.parts_in_boxes else part
+        return self.pixel_box(Bbox.union([extent(artist, renderer) for artist in artists]))
 
     def pixel_box(self, box):
         """(top, bottom, left, right) of the canvas pixels a display box covers, padded."""

@@ -17,8 +17,8 @@ from .style import BLACK, MIN_FONT_SIZE, ORANGE, SKY
 
 #: how the operations are shown in their circles
 OP_SYMBOLS = {"+": "+", "-": "−", "*": "×", "/": "÷", "neg": "−x", "sigmoid": "σ"}
-BOX_WIDTH, BOX_HEIGHT = 0.58, 0.7   # in data units: one column is 1 wide, one row 1 high
-OP_GAP = 0.2                        # the operation's mark sits this far left of its value's box
+BOX_WIDTH, BOX_HEIGHT = 0.62, 0.7   # in data units: one column is 1 wide, one row 1 high
+OP_GAP = 0.18                       # the operation's mark sits this far left of its value's box
 
 
 class GraphLayout(NamedTuple):
@@ -68,13 +68,20 @@ def layout_graph(root, sweeps=4):
 
 
 def format_number(x):
-    """A short text for a float that fits a node's box: 3 decimals (2 from 10 on), or
-    scientific with 2 digits when large or tiny."""
+    """A short text for a float that fits a node's box, at most 6 characters and a sign: 4
+    digits (-1.234, 12.34, 123.4, 1234), or 2 and a short exponent when large or tiny (8.2e-6,
+    1.5e4; 2e-10 when the exponent takes two digits)."""
     if x != x or abs(x) == float("inf"):
         return str(x)
     if x != 0 and (abs(x) >= 1e4 or abs(x) < 1e-3):
-        return f"{x:.1e}"
-    return f"{x:.2f}" if abs(x) >= 10 else f"{x:.3f}"
+        mantissa, exponent = f"{x:.1e}".split("e")
+        if abs(int(exponent)) >= 10:
+            mantissa, exponent = f"{x:.0e}".split("e")
+        return f"{mantissa}e{int(exponent)}"
+    for decimals, bound in ((3, 10), (2, 100), (1, 1000)):
+        if abs(round(x, decimals)) < bound:
+            return f"{x:.{decimals}f}"
+    return f"{x:.0f}"
 
 
 def node_text(node, show_grad=True, grad=None):
