@@ -1,6 +1,7 @@
 """Lesson 03's explorers driven headless, and the layout of a Value graph."""
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,7 +194,6 @@ def test_step_explorer_redraws_only_changed_nodes_and_matches_a_full_render():
 def test_every_number_stays_inside_its_node_box(neuron):
     """The numbers never cross a box's border, at any step, weight or size of number; and the
     stepper redraws a node by its box alone (``parts_in_boxes``), which needs exactly that."""
-    from backproplib.explorers.regions import extent
     e = BackwardStepExplorer(neuron=neuron)
     renderer = e.figure.canvas.get_renderer()
     for w1 in (-6.0, -3.3, -0.1, 0.0, 0.1, 6.0):
@@ -201,11 +201,54 @@ def test_every_number_stays_inside_its_node_box(neuron):
         for step in range(1, e.controls["step"].max + 1):
             e.controls["step"].value = step
             for box, *texts in e.parts:
-                inner = extent(box, renderer).padded(-2)   # 2 pixels clear of the border
-                for text in texts:
-                    drawn = text.get_window_extent(renderer)
-                    assert (inner.x0 <= drawn.x0 and drawn.x1 <= inner.x1 and inner.y0 <= drawn.y0
-                            and drawn.y1 <= inner.y1), (text.get_text(), w1, step)
+                assert_inside(box, texts, renderer, (w1, step))
+
+
+def assert_inside(box, texts, renderer, case):
+    """Each text lies inside the box, 2 pixels clear of its border."""
+    from backproplib.explorers.regions import extent
+    inner = extent(box, renderer).padded(-2)
+    for text in texts:
+        drawn = text.get_window_extent(renderer)
+        assert (inner.x0 <= drawn.x0 and drawn.x1 <= inner.x1 and inner.y0 <= drawn.y0
+                and drawn.y1 <= inner.y1), (text.get_text(), case)
+
+
+@pytest.mark.parametrize("scale", [1e-9, 1.0, 2e3, 3e7])
+def test_a_drawn_graph_keeps_label_data_and_grad_inside_each_box(scale):
+    """Lesson 03 draws graphs with every node's label, data and grad: at any size of number."""
+    x, w = Value(-1.5 * scale, label="x"), Value(0.7, label="w")
+    L = ((x * w).tanh() - Value(-scale, label="y")) ** 2
+    L.backward()
+    figure = new_figure(9.5, 4.0)
+    artists = draw_graph(figure.add_subplot(), layout_graph(L))
+    renderer = figure.canvas.get_renderer()
+    for drawn in artists:
+        assert_inside(drawn.box, [drawn.text], renderer, scale)
+
+
+def test_the_graphs_drawn_in_lesson_03_keep_their_numbers_inside_the_boxes(monkeypatch):
+    """Each cell of the lesson that draws a graph, run as written (its figure size, its layout)."""
+    import matplotlib.pyplot as plt
+    import nbformat
+    lesson = Path(__file__).resolve().parents[1] / "lessons" / "03_backward_pass.ipynb"
+    cells = [cell.source for cell in nbformat.read(lesson, as_version=4).cells
+             if cell.cell_type == "code" and "draw_graph(ax" in cell.source]
+    assert len(cells) >= 2
+    monkeypatch.setattr(plt, "show", lambda: None)
+    L = neuron_loss_graph(**{"w1": -0.5, **NEURON_EXAMPLE})   # the lesson's neuron and numbers
+    L.backward()
+    drawn = []    # (source, artists) of every graph drawn
+    for source in cells:
+        namespace = dict(plt=plt, Value=Value, L=L, layout_graph=layout_graph,
+                         draw_graph=lambda ax, layout, s=source: drawn.append((s, draw_graph(ax, layout))))
+        exec(source, namespace)
+        figure = plt.gcf()
+        figure.canvas.draw()
+        for node in drawn[-1][1]:
+            assert_inside(node.box, [node.text], figure.canvas.get_renderer(), source[:40])
+        plt.close(figure)
+    assert len(drawn) == len(cells)
 
 
 @pytest.mark.parametrize("x, text", [
