@@ -5,18 +5,21 @@ setting brings (a longer number, or the last one nearer the edge) must fit in th
 layout left. Every explorer of the package (found, not listed, plus those built from made-up
 data) is moved, one control at a time, to each end of each slider and to each option of each
 menu; after every move each axes, with its tick labels, axis labels, title and legend, must lie
-inside the picture and apart from the axes beside it, and no text shows a raw "_" (subscripts
-are written as maths: ``$h_t$``).
+inside the picture and apart from the axes beside it, no text shows a raw "_" (subscripts
+are written as maths: ``$h_t$``), and no text placed in a box or circle (a node's numbers, a
+tile's accuracy) spills out of it.
 """
 
 import re
 
 import pytest
+from matplotlib.patches import FancyArrowPatch
 from matplotlib.text import Text
 from test_explorers_fast_pictures import BUILD  # explorers that need made-up data
 
 from backproplib.explorers.base import Explorer
 from backproplib.explorers.memory import MemoryTaskExplorer
+from backproplib.explorers.regions import extent
 from benchmarks.explorers import find_explorers
 
 BUILDERS = {**{cls.__name__: cls for _, cls, _ in find_explorers() if cls is not None}, **BUILD}
@@ -67,9 +70,31 @@ def raw_underscores(explorer):
                    if "_" in re.sub(r"\$[^$]*\$", "", text.get_text())})
 
 
+def spilled(explorer):
+    """[(text, patch)] of the texts anchored inside a patch (box, circle, tile) that reach past
+    its edge. The picture must have been drawn (``cut_off`` draws it)."""
+    renderer = explorer.figure.canvas.get_renderer()
+    found = []
+    for ax in explorer.figure.axes:
+        patches = [patch for patch in ax.patches                 # arrows hold no text
+                   if patch.get_visible() and not isinstance(patch, FancyArrowPatch)]
+        for text in ax.texts:
+            if not (text.get_visible() and text.get_text().strip()):
+                continue
+            anchor = text.get_transform().transform(text.get_position())
+            drawn = text.get_window_extent(renderer)
+            for patch in patches:
+                if patch.contains_point(anchor):
+                    box = extent(patch, renderer).padded(SLACK)
+                    if not (box.x0 <= drawn.x0 and drawn.x1 <= box.x1
+                            and box.y0 <= drawn.y0 and drawn.y1 <= box.y1):
+                        found.append((text.get_text(), type(patch).__name__))
+    return found
+
+
 def problems(explorer):
     found = {"cut off": cut_off(explorer), "crowded": crowded(explorer),
-             "raw _": raw_underscores(explorer)}
+             "raw _": raw_underscores(explorer), "spills out of its box": spilled(explorer)}
     return {what: where for what, where in found.items() if where}
 
 
@@ -128,3 +153,17 @@ def test_a_raw_underscore_is_found():
     explorer = MemoryTaskExplorer()
     explorer.ax_grad.set_ylabel("‖∂L/∂x_t‖ / ‖∂L/$∂x_T$‖")
     assert raw_underscores(explorer) == ["‖∂L/∂x_t‖ / ‖∂L/$∂x_T$‖"]
+
+
+def test_numbers_wider_than_their_boxes_are_found(monkeypatch):
+    """The stepper with boxes too narrow for its numbers: every node's numbers spill."""
+    import backproplib.explorers.graph as graph
+    from backproplib.explorers.backward import BackwardStepExplorer
+    monkeypatch.setattr(graph, "BOX_WIDTH", 0.45)
+    explorer = BackwardStepExplorer()
+    cut_off(explorer)                                  # draws the picture
+    assert ("w1\ndata -0.500", "FancyBboxPatch") in spilled(explorer)
+    monkeypatch.undo()
+    explorer = BackwardStepExplorer()
+    cut_off(explorer)
+    assert spilled(explorer) == []
