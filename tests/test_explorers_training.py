@@ -301,6 +301,23 @@ def test_live_explorer_trains_in_the_event_loop_and_a_move_stops_the_run_in_prog
     assert e.training is None and e.frames == draws and len(e.result.loss) == 40
 
 
+def test_a_move_sends_the_picture_before_the_progress_bar_and_the_busy_mark(monkeypatch):
+    """Each widget change is a message the page handles in turn: the picture goes first."""
+    monkeypatch.setattr(live_training, "FIRST_PICTURE_S", 0.3)
+
+    async def move():
+        e = LiveTrainingExplorer(epochs=40)
+        sent = []
+        e.image.observe(lambda change: sent.append("picture"), names="shown")
+        e.progress.observe(lambda change: sent.append("progress"), names="value")
+        e.widget.observe(lambda change: sent.append("busy"), names="_dom_classes")
+        e.controls["width"].value = 4          # a new run: its first epoch
+        e.training = None                      # (and no more)
+        return sent
+
+    assert asyncio.run(move()) == ["picture", "progress", "busy"]
+
+
 def test_the_shading_interpolates_P_linearly_and_the_boundary_is_where_P_is_one_half():
     rng = np.random.default_rng(0)
     P = rng.random((6, 5))

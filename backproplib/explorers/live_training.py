@@ -105,7 +105,6 @@ class LiveTrainingExplorer(BlitExplorer):
         """Settings seen before: their finished run. Otherwise a new run: in the event loop its
         first epoch (``train_on`` goes on with the rest), elsewhere the whole run."""
         self.training = None              # a run still in progress stops
-        self.progress.max = epochs
         key = (dataset, int(width), int(depth), float(lr), int(epochs))
         if key in self.finished:
             run = self.finished[key]
@@ -119,11 +118,18 @@ class LiveTrainingExplorer(BlitExplorer):
                 if not finished(run):
                     self.training = training
                     loop.call_later(FIRST_PICTURE_S, self.train_on, training)
-        self.progress.value = len(run.loss)
-        self.set_busy(self.training is not None)
         if finished(run):
             self.keep(run)
         return run
+
+    def show(self, compute):
+        """The picture first, then the progress bar and the busy mark: each change of a widget
+        is a message that the page handles in turn, and the picture takes it longest to show."""
+        super().show(compute)
+        if self.error is None:
+            self.progress.max = self.result.epochs
+            self.progress.value = len(self.result.loss)
+        self.set_busy(self.training is not None)
 
     def train_on(self, training):
         """The next epoch of ``training``, shown if its boundary was kept, and the one after it
@@ -137,7 +143,6 @@ class LiveTrainingExplorer(BlitExplorer):
             self.training = None
             self.set_busy(False)
             return self.show_error(str(exc))
-        self.progress.value = len(run.loss)
         if finished(run):
             self.training = None
             self.keep(run)
@@ -145,8 +150,9 @@ class LiveTrainingExplorer(BlitExplorer):
             asyncio.get_running_loop().call_soon(self.train_on, training)
         if finished(run) or (run.snapshots and run.snapshots[-1][0] == len(run.loss)):
             self.frames += 1
-            self.show(lambda: run)
-        self.set_busy(self.training is not None)      # after the last picture of the run
+            self.show(lambda: run)                    # the busy mark goes after the last one
+        else:
+            self.progress.value = len(run.loss)
 
     def keep(self, run):
         """Keep a finished run under its settings (as ``compute`` looks them up)."""
