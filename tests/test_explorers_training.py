@@ -318,6 +318,28 @@ def test_a_move_sends_the_picture_before_the_progress_bar_and_the_busy_mark(monk
     assert asyncio.run(move()) == ["picture", "progress", "busy"]
 
 
+def test_a_first_epoch_that_fails_says_so_and_clears_the_busy_mark(monkeypatch):
+    """The move stops the run in progress (busy), and its own run fails at once: the readout
+    says why, and the page is told that nothing is being drawn any more."""
+    monkeypatch.setattr(live_training, "FIRST_PICTURE_S", 0.3)
+
+    def failing(*settings):
+        raise FloatingPointError("overflow in the first epoch")
+        yield
+
+    async def moves():
+        e = LiveTrainingExplorer(epochs=40)
+        e.controls["width"].value = 4
+        assert e.training is not None and BUSY in e.widget._dom_classes
+        monkeypatch.setattr(live_training, "train_2d_epochs", failing)
+        e.controls["width"].value = 5
+        return e
+
+    e = asyncio.run(moves())
+    assert "cannot be computed" in e.readout.value and "overflow in the first" in e.readout.value
+    assert e.training is None and BUSY not in e.widget._dom_classes
+
+
 def test_the_shading_interpolates_P_linearly_and_the_boundary_is_where_P_is_one_half():
     rng = np.random.default_rng(0)
     P = rng.random((6, 5))
